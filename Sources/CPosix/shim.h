@@ -8,6 +8,8 @@
 #include <netinet/tcp.h>
 #include <errno.h>
 #include <unistd.h>
+#include <stdlib.h>
+#include <stdint.h>
 
 // Declared here rather than through _GNU_SOURCE, which would change the system headers' definitions under
 // this module only and clash with other modules that include them.
@@ -30,6 +32,19 @@ static inline int dealhook_epoll_ctl(int epfd, int op, int fd, uint32_t events, 
     event.events = events;
     event.data.u64 = token;
     return epoll_ctl(epfd, op, fd, &event);
+}
+
+/// epoll_event is packed on x86_64; these keep its layout on the C side of the fence.
+static inline struct epoll_event *dealhook_epoll_events_allocate(int count) {
+    return (struct epoll_event *)calloc((size_t)count, sizeof(struct epoll_event));
+}
+
+static inline uint64_t dealhook_epoll_event_token(const struct epoll_event *events, int index) {
+    return events[index].data.u64;
+}
+
+static inline uint32_t dealhook_epoll_event_flags(const struct epoll_event *events, int index) {
+    return events[index].events;
 }
 
 static inline int dealhook_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }

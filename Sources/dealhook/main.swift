@@ -1,1 +1,3 @@
-print("dealhook")
+import Glibc
+
+exit(CommandLine.run(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,59 @@
+import HTTP
+import Logging
+import Metrics
+
+/// The application's answer to every request: routing, request ids, problem bodies, metrics and the log line.
+struct DealhookResponder: HTTPResponder {
+    private let router: Router
+    private let metrics: HTTPMetrics
+    private let logger: Logger
+    private let maxBodySize: Int
+
+    init(router: Router, metrics: HTTPMetrics, logger: Logger, maxBodySize: Int) {
+        self.router = router
+        self.metrics = metrics
+        self.logger = logger
+        self.maxBodySize = maxBodySize
+    }
+
+    func bodyLimit(for head: HTTPRequestHead) -> Int { maxBodySize }
+
+    func respond(to request: HTTPRequest, context: HTTPRequestContext, writer: HTTPResponseWriter) {
+        let requestID = RequestID.resolve(sent: request.head.headers["X-Request-Id"])
+        var response: HTTPResponse
+        let route: String
+        switch router.match(request.head) {
+        case .handler(let handler, let name):
+            route = name
+            response = handler(request)
+        case .methodNotAllowed(let allow, let name):
+            route = name
+            response = ProblemBody.response(
+                status: .methodNotAllowed, detail: "\(request.head.method) is not allowed on \(name); use \(allow)",
+                headers: ["Allow": allow])
+        case .notFound:
+            route = "unmatched"
+            response = ProblemBody.response(status: .notFound, detail: "no route for \(request.head.path)")
+        }
+        response.headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
+        writer.write(response)
+        record(request, response: response, route: route, requestID: requestID, context: context)
+    }
+
+    private func record(
+        _ request: HTTPRequest, response: HTTPResponse, route: String, requestID: String, context: HTTPRequestContext
+    ) {
+        let seconds = Double(MonotonicClock.now() &- context.receivedAt) / 1e9
+        let status = response.status.code
+        metrics.requests.increment(labels: [route, HTTPMetrics.methodLabel(request.head.method), String(status)])
+        metrics.duration.observe(seconds, labels: [route])
+        let level: LogLevel = status >= 500 ? .error : (status >= 400 ? .info : .debug)
+        logger.log(
+            level, "request",
+            [
+                "request.id": .string(requestID), "method": .string(request.head.method),
+                "path": .string(String(request.head.path)), "route": .string(route), "status": .int(status),
+                "duration_ms": .double((seconds * 1e6).rounded() / 1e3), "remote": .string(context.remoteAddress),
+            ])
+    }
+}

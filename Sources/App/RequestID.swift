@@ -1,0 +1,41 @@
+import Glibc
+import Synchronization
+
+/// Request ids: the client's `X-Request-Id` when it is sensible, otherwise a new time-ordered one.
+enum RequestID {
+    /// The longest client-sent id that is echoed; a longer or odd one is replaced.
+    static let maxLength = 128
+
+    private static let counter = Atomic<UInt64>(0)
+    private static let processTag: String = {
+        var bytes: UInt32 = 0
+        _ = getrandom(&bytes, 4, 0)
+        return hex(UInt64(bytes), width: 8)
+    }()
+
+    /// The id for a request whose `X-Request-Id` header is `sent` (nil when absent).
+    static func resolve(sent: String?) -> String {
+        if let sent, isAcceptable(sent) { return sent }
+        return generate()
+    }
+
+    /// A new id: milliseconds since the epoch, a per-process random tag and a counter, in hex (sorts by time).
+    static func generate() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let millis = UInt64(now.tv_sec) * 1000 + UInt64(now.tv_nsec) / 1_000_000
+        let sequence = counter.add(1, ordering: .relaxed).newValue
+        return hex(millis, width: 12) + processTag + hex(sequence & 0xFFFF_FFFF, width: 8)
+    }
+
+    /// Visible ASCII only (no spaces, quotes or backslashes), at most `maxLength` characters.
+    static func isAcceptable(_ id: String) -> Bool {
+        guard !id.isEmpty, id.utf8.count <= maxLength else { return false }
+        return id.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+    }
+
+    private static func hex(_ value: UInt64, width: Int) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+}

@@ -1,0 +1,42 @@
+/// What answers requests: the application layer implements it; the server knows nothing else about it.
+///
+/// `respond` is called on the connection's event loop thread. A responder that answers at once (health,
+/// metrics) calls `writer.write` before returning; one that waits for I/O hands the writer to another thread
+/// and calls it later, exactly once. Either way, responses on one connection go out in request order.
+public protocol HTTPResponder: Sendable {
+    /// The largest body, as sent on the wire, accepted for a request with this head. The server refuses a larger
+    /// `Content-Length` with 413 before reading the body, and stops reading a chunked one at the limit. (The
+    /// decoded size of a compressed body has its own bound, `HTTPServerConfiguration.maxInflatedBodySize`.)
+    func bodyLimit(for head: HTTPRequestHead) -> Int
+
+    /// Produces the response to `request` through `writer`.
+    func respond(to request: HTTPRequest, context: HTTPRequestContext, writer: HTTPResponseWriter)
+}
+
+/// Facts about a request that are not in its bytes.
+public struct HTTPRequestContext: Sendable {
+    /// The peer's IP address (no port).
+    public var remoteAddress: String
+    /// Monotonic time at which the request head was complete, in nanoseconds (see `MonotonicClock`).
+    public var receivedAt: UInt64
+
+    public init(remoteAddress: String, receivedAt: UInt64) {
+        self.remoteAddress = remoteAddress
+        self.receivedAt = receivedAt
+    }
+}
+
+/// Sends the one response of one request, from any thread.
+public struct HTTPResponseWriter: Sendable {
+    private let deliver: @Sendable (HTTPResponse) -> Void
+
+    /// A writer that hands the response to `deliver` (the server's, or a test's).
+    public init(_ deliver: @escaping @Sendable (HTTPResponse) -> Void) {
+        self.deliver = deliver
+    }
+
+    /// Sends the response. Call exactly once per request.
+    public func write(_ response: HTTPResponse) {
+        deliver(response)
+    }
+}

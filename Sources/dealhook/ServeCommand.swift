@@ -1,0 +1,55 @@
+import App
+import Glibc
+import Logging
+import Rules
+
+/// `dealhook serve`: loads the config and runs the server until a signal stops it.
+enum ServeCommand {
+    static func run(_ arguments: [String]) -> Int32 {
+        let options: OptionParser
+        do {
+            options = try OptionParser(
+                arguments, valued: ["--config", "--listen", "--log-level"], flags: ["--help"])
+        } catch {
+            return usageError(error.message)
+        }
+        if options.flags.contains("--help") {
+            print(Usage.serve)
+            return ExitStatus.success
+        }
+        guard let configPath = options.value("--config") else { return usageError("missing --config PATH") }
+        var level = LogLevel.info
+        if let name = options.value("--log-level") {
+            guard let parsed = LogLevel(name: name) else {
+                return usageError("unknown log level '\(name)'; use trace, debug, info, notice, warning, error or critical")
+            }
+            level = parsed
+        }
+        let logger = Logger(level: level, handler: JSONLinesLogHandler())
+        let config: DealhookConfig
+        do {
+            config = try DealhookConfig.load(file: configPath, environment: ProcessEnvironment.current())
+        } catch {
+            StandardStream.error(error.description)
+            return ExitStatus.failure
+        }
+        do {
+            let service = try Service(config: config, listen: options.values["--listen"] ?? [], logger: logger)
+            let bound = try service.start()
+            for address in bound {
+                logger.info("listening", ["address": .string(address.description)])
+                print("dealhook listening on http://\(address)")
+            }
+            fflush(stdout)
+            service.runUntilSignalled()
+        } catch {
+            StandardStream.error("dealhook serve: \(error.description)")
+            return ExitStatus.failure
+        }
+    }
+
+    private static func usageError(_ message: String) -> Int32 {
+        StandardStream.error("dealhook serve: \(message)\n\n" + Usage.serve)
+        return ExitStatus.usage
+    }
+}
