@@ -30,11 +30,12 @@ let package = Package(
         .target(name: "App", dependencies: ["HTTP", "Logging", "Metrics", "Rules"], swiftSettings: strictSettings),
         .executableTarget(name: "dealhook", dependencies: ["App"], swiftSettings: strictSettings),
 
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "LoggingTests", dependencies: ["Logging"], swiftSettings: strictSettings),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], swiftSettings: strictSettings),
         .testTarget(name: "RulesTests", dependencies: ["Rules"], swiftSettings: strictSettings),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strictSettings),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
-            name: "AppTests", dependencies: ["App", "HTTP", "dealhook"], swiftSettings: strictSettings),
+            name: "AppTests", dependencies: ["App", "HTTP", "TestSupport", "dealhook"], swiftSettings: strictSettings),
     ]
 )

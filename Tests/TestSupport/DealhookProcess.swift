@@ -1,0 +1,91 @@
+import Foundation
+
+/// The built `dealhook` executable run as a child process, as an operator would run it.
+public final class DealhookProcess {
+    public let process = Process()
+    private let stdout = Pipe()
+    private let stderrFile: URL
+
+    /// The path of the `dealhook` binary built beside the test bundle.
+    public static var executablePath: String {
+        let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var directory = testBinary.deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("dealhook").path),
+            directory.path != "/"
+        {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("dealhook").path
+    }
+
+    /// Starts `dealhook` with `arguments`; standard error goes to a temporary file (see `standardError`).
+    public init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        stderrFile = FileManager.default.temporaryDirectory.appendingPathComponent("dealhook-\(UUID().uuidString).err")
+        FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+        process.executableURL = URL(fileURLWithPath: Self.executablePath)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for key in env.keys where key.hasPrefix("DEALHOOK_") || key.hasPrefix("TEAMOPIPE_") { env[key] = nil }
+        env.merge(environment) { $1 }
+        process.environment = env
+        process.standardOutput = stdout
+        process.standardError = try FileHandle(forWritingTo: stderrFile)
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+        try? FileManager.default.removeItem(at: stderrFile)
+    }
+
+    /// Reads standard output until a line `dealhook listening on http://HOST:PORT` and returns the port.
+    public func waitForListeningPort() throws -> UInt16 {
+        var seen = ""
+        let handle = stdout.fileHandleForReading
+        while true {
+            let data = handle.availableData
+            if data.isEmpty {
+                throw TestConnectionError(message: "dealhook exited before listening; stderr: \(standardError)")
+            }
+            seen += String(decoding: data, as: UTF8.self)
+            if let line = seen.split(separator: "\n").first(where: { $0.hasPrefix("dealhook listening on ") }),
+                let colon = line.lastIndex(of: ":"), let port = UInt16(line[line.index(after: colon)...])
+            {
+                return port
+            }
+        }
+    }
+
+    /// Sends `signal` to the process.
+    public func send(signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Waits for the process to exit (up to `seconds`) and returns its status, or nil if it is still running.
+    public func waitForExit(seconds: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    /// Everything written to standard error so far.
+    public var standardError: String {
+        (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? ""
+    }
+
+    /// Runs `dealhook` with `arguments` to completion and returns its exit status, stdout and stderr.
+    public static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executablePath)
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let error = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
+    }
+}
