@@ -1,8 +1,8 @@
 /// Turns a connection's bytes into requests, one at a time. Pure: no I/O, no clock, so every path is unit-tested
 /// with plain byte arrays.
-struct RequestDecoder {
+public struct RequestDecoder: Sendable {
     /// What the bytes decoded so far amount to.
-    enum Event {
+    public enum Event: Sendable {
         /// Nothing complete yet: read more bytes.
         case needMore
         /// A head whose body is still to come; when `expectsContinue` the client waits for `100 Continue`.
@@ -24,20 +24,21 @@ struct RequestDecoder {
     private var state: State = .head
     private var body: [UInt8] = []
 
-    init(limits: HTTPParserLimits, maxInflatedBodySize: Int) {
+    /// A decoder with these head limits and this bound on the decoded size of compressed bodies.
+    public init(limits: HTTPParserLimits, maxInflatedBodySize: Int) {
         self.limits = limits
         self.maxInflatedBodySize = maxInflatedBodySize
     }
 
     /// Whether no part of a request has been decoded (between requests on a keep-alive connection).
-    var isBetweenRequests: Bool {
+    public var isBetweenRequests: Bool {
         if case .head = state { return true }
         return false
     }
 
     /// Decodes from `bytes`, returning how many bytes it used and what they amount to. Call again with the
     /// rest after an event other than `needMore`; bytes after a complete request belong to the next one.
-    mutating func decode(
+    public mutating func decode(
         _ bytes: UnsafeRawBufferPointer, bodyLimit: (HTTPRequestHead) -> Int
     ) -> (consumed: Int, event: Event) {
         switch state {

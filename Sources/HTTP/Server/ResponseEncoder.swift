@@ -1,14 +1,17 @@
 import Glibc
 
 /// Serialises responses to HTTP/1.1 bytes and keeps the `Date` header value fresh (one per second, per loop).
-struct ResponseEncoder {
+public struct ResponseEncoder: Sendable {
     private var cachedSecond: time_t = -1
     private var cachedDate: [UInt8] = []
+
+    /// An encoder with an empty date cache.
+    public init() {}
 
     /// Appends the status line, headers and body of `response` to `buffer`.
     ///
     /// The encoder owns `Date`, `Content-Length` and `Connection`; values a responder set for them are replaced.
-    mutating func encode(
+    public mutating func encode(
         _ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool, into buffer: inout [UInt8]
     ) {
         buffer.append(contentsOf: version == .http1_0 ? Self.http10 : Self.http11)
@@ -47,7 +50,7 @@ struct ResponseEncoder {
     }
 
     /// The interim `100 Continue` response.
-    static let continueResponse: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+    public static let continueResponse: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     private mutating func currentDate() -> [UInt8] {
         let now = time(nil)
