@@ -1,0 +1,54 @@
+/// The whole Dealhook config file.
+///
+/// ```swift
+/// let config = try DealhookConfig.load(file: "config/dealhook.yaml", environment: ProcessEnvironment.current())
+/// ```
+/// Sections `teamopipe`, `queue`, `admin` and `routes` are kept as interpolated YAML until their models exist;
+/// any other top-level key is an error.
+public struct DealhookConfig: Sendable {
+    private static let keys = ["server", "teamopipe", "queue", "admin", "routes"]
+
+    /// Section `server`: where the HTTP server listens and its limits.
+    public var server: ServerSettings
+    /// Section `teamopipe`, as written (nil when absent).
+    public var teamopipe: YAMLNode?
+    /// Section `queue`, as written (nil when absent).
+    public var queue: YAMLNode?
+    /// Section `admin`, as written (nil when absent).
+    public var admin: YAMLNode?
+    /// Section `routes`, as written (nil when absent).
+    public var routes: YAMLNode?
+
+    /// Reads, interpolates and checks a config file (YAML or JSON).
+    ///
+    /// Throws every problem found, each with its position: syntax, `${…}` references that cannot be resolved
+    /// from `environment`, unknown keys, values of the wrong type or out of range.
+    public static func load(file: String, environment: [String: String]) throws(ConfigDiagnostics) -> DealhookConfig {
+        var diagnostics = ConfigDiagnostics()
+        guard let root = YAMLNode.load(file: file, diagnostics: &diagnostics) else {
+            throw diagnostics.reported()
+        }
+        return try DealhookConfig(root: root, environment: environment, diagnostics: diagnostics)
+    }
+
+    /// Interpolates and checks a parsed config document; `diagnostics` holds problems found while parsing it.
+    init(root: YAMLNode, environment: [String: String], diagnostics: ConfigDiagnostics) throws(ConfigDiagnostics) {
+        var earlier = diagnostics
+        let root = Interpolator(environment: environment).interpolate(root, diagnostics: &earlier)
+        var found = ConfigDiagnostics()
+        let section = ConfigSection(root, path: nil, diagnostics: &found)
+        section?.reportUnknownKeys(known: Self.keys, diagnostics: &found)
+        server = ServerSettings(node: section?["server"], environment: environment, diagnostics: &found)
+        teamopipe = section?["teamopipe"]
+        queue = section?["queue"]
+        admin = section?["admin"]
+        routes = section?["routes"]
+        // A value already reported (an unset variable, an unknown alias) would fail its type check too: the
+        // first problem at a position is the one to fix.
+        let reportedLocations = Set(earlier.errors.compactMap(\.location))
+        for error in found.errors where error.location.map(reportedLocations.contains) != true {
+            earlier.append(error)
+        }
+        guard earlier.isEmpty else { throw earlier.reported() }
+    }
+}
