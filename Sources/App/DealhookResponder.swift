@@ -36,8 +36,9 @@ struct DealhookResponder: HTTPResponder {
             response = ProblemBody.response(status: .notFound, detail: "no route for \(request.head.path)")
         }
         response.headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
-        writer.write(response)
+        // Recorded before the write so that a client which has read this response sees it counted.
         record(request, response: response, route: route, requestID: requestID, context: context)
+        writer.write(response)
     }
 
     private func record(

@@ -7,11 +7,7 @@ enum RequestID {
     static let maxLength = 128
 
     private static let counter = Atomic<UInt64>(0)
-    private static let processTag: String = {
-        var bytes: UInt32 = 0
-        _ = getrandom(&bytes, 4, 0)
-        return hex(UInt64(bytes), width: 8)
-    }()
+    private static let processTag = hex(UInt64(UInt32.random(in: .min ... .max)), width: 8)
 
     /// The id for a request whose `X-Request-Id` header is `sent` (nil when absent).
     static func resolve(sent: String?) -> String {

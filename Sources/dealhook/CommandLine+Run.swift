@@ -13,7 +13,7 @@ extension CommandLine {
         case "serve":
             return ServeCommand.run(rest)
         case "version", "--version":
-            print("dealhook \(DealhookVersion.current)")
+            StandardStream.output("dealhook \(DealhookVersion.current)")
             return ExitStatus.success
         case "help", "--help", "-h":
             return HelpCommand.run(rest)
@@ -31,10 +31,23 @@ enum ExitStatus {
     static let usage: Int32 = 2
 }
 
-/// Writes to standard error.
+/// Writes whole lines straight to the standard streams (unbuffered, so they are seen at once).
 enum StandardStream {
-    static func error(_ text: String) {
-        let line = text.hasSuffix("\n") ? text : text + "\n"
-        _ = line.withCString { fputs($0, stderr) }
+    /// Writes `text` and a newline (unless it ends in one) to standard output.
+    static func output(_ text: String) { writeLine(text, to: STDOUT_FILENO) }
+
+    /// Writes `text` and a newline (unless it ends in one) to standard error.
+    static func error(_ text: String) { writeLine(text, to: STDERR_FILENO) }
+
+    private static func writeLine(_ text: String, to fileDescriptor: Int32) {
+        var bytes = Array(text.utf8)
+        if bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(fileDescriptor, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            offset += written
+        }
     }
 }

@@ -14,7 +14,7 @@ enum ServeCommand {
             return usageError(error.message)
         }
         if options.flags.contains("--help") {
-            print(Usage.serve)
+            StandardStream.output(Usage.serve)
             return ExitStatus.success
         }
         guard let configPath = options.value("--config") else { return usageError("missing --config PATH") }
@@ -38,9 +38,8 @@ enum ServeCommand {
             let bound = try service.start()
             for address in bound {
                 logger.info("listening", ["address": .string(address.description)])
-                print("dealhook listening on http://\(address)")
+                StandardStream.output("dealhook listening on http://\(address)")
             }
-            fflush(stdout)
             service.runUntilSignalled()
         } catch {
             StandardStream.error("dealhook serve: \(error.description)")

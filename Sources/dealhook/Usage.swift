@@ -51,14 +51,14 @@ enum Usage {
 enum HelpCommand {
     static func run(_ arguments: [String]) -> Int32 {
         guard let command = arguments.first else {
-            print(Usage.general)
+            StandardStream.output(Usage.general)
             return ExitStatus.success
         }
         guard arguments.count == 1, let text = Usage.of(command) else {
             StandardStream.error("dealhook help: unknown command '\(arguments.joined(separator: " "))'\n\n" + Usage.general)
             return ExitStatus.usage
         }
-        print(text)
+        StandardStream.output(text)
         return ExitStatus.success
     }
 }

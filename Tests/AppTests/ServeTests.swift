@@ -48,7 +48,8 @@ struct ServeTests {
     }
 
     @Test func unknownPathsAndWrongMethodsGetProblems() throws {
-        let (_, port) = try Self.startServer()
+        let (process, port) = try Self.startServer()
+        defer { withExtendedLifetime(process) {} }
         let client = try TestConnection(port: port)
         try client.send("GET /nope HTTP/1.1\r\nHost: t\r\n\r\n")
         let missing = try client.readResponse()

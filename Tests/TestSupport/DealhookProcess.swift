@@ -21,7 +21,7 @@ public final class DealhookProcess {
     /// Starts `dealhook` with `arguments`; standard error goes to a temporary file (see `standardError`).
     public init(_ arguments: [String], environment: [String: String] = [:]) throws {
         stderrFile = FileManager.default.temporaryDirectory.appendingPathComponent("dealhook-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: Self.executablePath)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment

@@ -1,0 +1,35 @@
+import Synchronization
+
+/// A monotonically increasing count per label set (`…_total`).
+public final class Counter: MetricFamily {
+    let name: String
+    let help: String
+    let labelNames: [String]
+    var typeName: String { "counter" }
+    private let series = Mutex<[LabelValues: Double]>([:])
+
+    init(name: String, help: String, labelNames: [String]) {
+        self.name = name
+        self.help = help
+        self.labelNames = labelNames
+    }
+
+    /// Adds `amount` (not negative) to the series of `labels`, in the order of the label names.
+    public func increment(labels: [String] = [], by amount: Double = 1) {
+        checkLabels(labels, labelNames)
+        precondition(amount >= 0, "a counter cannot go down")
+        series.withLock { $0[labels, default: 0] += amount }
+    }
+
+    /// The current value of the series of `labels` (0 if never incremented).
+    public func value(labels: [String] = []) -> Double {
+        series.withLock { $0[labels] ?? 0 }
+    }
+
+    func render(into text: inout String) {
+        let snapshot = series.withLock { $0 }
+        for labels in snapshot.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            text += name + MetricText.labels(labelNames, labels) + " " + MetricText.number(snapshot[labels]!) + "\n"
+        }
+    }
+}
