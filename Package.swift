@@ -23,6 +23,7 @@ let package = Package(
         // Linux system calls that Glibc does not export to Swift (epoll, accept4, eventfd).
         .systemLibrary(name: "CPosix"),
 
+        .target(name: "JSON", swiftSettings: strictSettings),
         .target(name: "Logging", swiftSettings: strictSettings),
         .target(name: "Metrics", swiftSettings: strictSettings),
         .target(name: "HTTP", dependencies: ["CPosix", "CZlib", "Logging"], swiftSettings: strictSettings),
@@ -31,6 +32,7 @@ let package = Package(
         .executableTarget(name: "dealhook", dependencies: ["App"], swiftSettings: strictSettings),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSettings),
         .testTarget(name: "LoggingTests", dependencies: ["Logging"], swiftSettings: strictSettings),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], swiftSettings: strictSettings),
         .testTarget(name: "RulesTests", dependencies: ["Rules"], swiftSettings: strictSettings),
