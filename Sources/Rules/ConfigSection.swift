@@ -41,6 +41,27 @@ struct ConfigSection {
         return diagnostics.record { () throws(ConfigError) in try convert(node, path(of: key)) }
     }
 
+    /// Reads `key` with `convert` (a method of YAMLNode taking the key path, such as
+    /// `YAMLNode.positiveInteger(at:)`) into `field`; an absent key or a failed conversion leaves `field` as it was.
+    func read<Value>(
+        _ key: String, _ convert: (YAMLNode) -> (String) throws(ConfigError) -> Value, into field: inout Value,
+        diagnostics: inout ConfigDiagnostics
+    ) {
+        if let value = read(key, diagnostics: &diagnostics, { node, path throws(ConfigError) in try convert(node)(path) }) {
+            field = value
+        }
+    }
+
+    /// Like `read(_:_:into:diagnostics:)`, for a field that is nil until set.
+    func read<Value>(
+        _ key: String, _ convert: (YAMLNode) -> (String) throws(ConfigError) -> Value, into field: inout Value?,
+        diagnostics: inout ConfigDiagnostics
+    ) {
+        if let value = read(key, diagnostics: &diagnostics, { node, path throws(ConfigError) in try convert(node)(path) }) {
+            field = value
+        }
+    }
+
     /// Adds a problem for each key not in `known`, suggesting the closest known key.
     func reportUnknownKeys(known: [String], diagnostics: inout ConfigDiagnostics) {
         for pair in pairs where !known.contains(pair.key) {

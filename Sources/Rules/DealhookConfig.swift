@@ -3,19 +3,18 @@
 /// ```swift
 /// let config = try DealhookConfig.load(file: "config/dealhook.yaml", environment: ProcessEnvironment.current())
 /// ```
-/// Sections `teamopipe`, `queue`, `admin` and `routes` are kept as interpolated YAML until their models exist;
-/// any other top-level key is an error.
+/// Section `routes` is kept as interpolated YAML until its model exists; any other top-level key is an error.
 public struct DealhookConfig: Sendable {
     private static let keys = ["server", "teamopipe", "queue", "admin", "routes"]
 
     /// Section `server`: where the HTTP server listens and its limits.
     public var server: ServerSettings
-    /// Section `teamopipe`, as written (nil when absent).
-    public var teamopipe: YAMLNode?
-    /// Section `queue`, as written (nil when absent).
-    public var queue: YAMLNode?
-    /// Section `admin`, as written (nil when absent).
-    public var admin: YAMLNode?
+    /// Section `teamopipe`: the API's address, key and limits.
+    public var teamopipe: TeamopipeSettings
+    /// Section `queue`: the store and the retry policy.
+    public var queue: QueueSettings
+    /// Section `admin`: the operators' API.
+    public var admin: AdminSettings
     /// Section `routes`, as written (nil when absent).
     public var routes: YAMLNode?
 
@@ -39,9 +38,9 @@ public struct DealhookConfig: Sendable {
         let section = ConfigSection(root, path: nil, diagnostics: &found)
         section?.reportUnknownKeys(known: Self.keys, diagnostics: &found)
         server = ServerSettings(node: section?["server"], environment: environment, diagnostics: &found)
-        teamopipe = section?["teamopipe"]
-        queue = section?["queue"]
-        admin = section?["admin"]
+        teamopipe = TeamopipeSettings(node: section?["teamopipe"], environment: environment, diagnostics: &found)
+        queue = QueueSettings(node: section?["queue"], environment: environment, diagnostics: &found)
+        admin = AdminSettings(node: section?["admin"], environment: environment, diagnostics: &found)
         routes = section?["routes"]
         // A value already reported (an unset variable, an unknown alias) would fail its type check too: the
         // first problem at a position is the one to fix.

@@ -27,14 +27,10 @@ extension ServerSettings {
 
     private mutating func readKeys(of section: ConfigSection, diagnostics: inout ConfigDiagnostics) {
         section.reportUnknownKeys(known: Self.keys, diagnostics: &diagnostics)
-        // `convert` is a method of YAMLNode taking the key path, such as `YAMLNode.positiveInteger(at:)`.
         func read<Value>(
             _ key: String, _ convert: (YAMLNode) -> (String) throws(ConfigError) -> Value, into field: inout Value
         ) {
-            let value = section.read(key, diagnostics: &diagnostics) { node, path throws(ConfigError) in
-                try convert(node)(path)
-            }
-            if let value { field = value }
+            section.read(key, convert, into: &field, diagnostics: &diagnostics)
         }
         read("listen", YAMLNode.strings(at:), into: &listen)
         read("max_connections", YAMLNode.positiveInteger(at:), into: &maxConnections)

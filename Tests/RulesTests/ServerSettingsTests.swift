@@ -70,8 +70,8 @@ import Testing
     }
 
     @Test func topLevelKeys() throws {
-        let config = try loadConfig("teamopipe: {token: x}\nqueue: {}\nadmin: {}\nroutes: []\n")
-        #expect(config.teamopipe?["token"]?.scalar?.value == "x")
+        let config = try loadConfig("teamopipe: {api_key: x}\nqueue: {}\nadmin: {}\nroutes: []\n")
+        #expect(config.teamopipe.apiKey?.value == "x")
         #expect(
             configErrors("sever: {}\n") == [
                 "dealhook.yaml:1:1: unknown key 'sever' at the top level (did you mean 'server'?)"
