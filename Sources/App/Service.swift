@@ -14,16 +14,25 @@ public final class Service: Sendable {
     private let logger: Logger
 
     /// Assembles the service from a loaded config; `listen` overrides the config's addresses when not empty.
-    public init(config: DealhookConfig, listen: [String] = [], logger: Logger) throws(ServiceError) {
-        let settings = config.server
+    public convenience init(config: DealhookConfig, listen: [String] = [], logger: Logger) throws(ServiceError) {
+        let addresses = try Self.bindAddresses(listen.isEmpty ? config.server.listen : listen)
+        self.init(config: config, addresses: addresses, logger: logger)
+    }
+
+    private static func bindAddresses(_ texts: [String]) throws(ServiceError) -> [BindAddress] {
         var addresses: [BindAddress] = []
-        for text in listen.isEmpty ? settings.listen : listen {
+        for text in texts {
             do {
                 addresses.append(try BindAddress(parsing: text))
             } catch {
                 throw ServiceError(message: error.description)
             }
         }
+        return addresses
+    }
+
+    private init(config: DealhookConfig, addresses: [BindAddress], logger: Logger) {
+        let settings = config.server
         let registry = MetricsRegistry()
         let metrics = HTTPMetrics(registry: registry)
         let readiness = Readiness(checks: [
