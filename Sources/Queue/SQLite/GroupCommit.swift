@@ -1,0 +1,160 @@
+import Dispatch
+import Foundation
+import JSON
+
+/// Appends waiting for the writer thread: callers add to it, the writer takes a batch per transaction.
+struct AppendQueue {
+    struct Request {
+        var events: [NewEvent]
+        var completion: @Sendable (Result<[EventID], StoreError>) -> Void
+    }
+
+    private(set) var requests: [Request] = []
+    private var head = 0
+    /// Events in the waiting requests.
+    private(set) var waitingEvents = 0
+    /// Whether the writer thread is (or is about to be) draining; if not, an append must wake it.
+    var writerAwake = false
+    var closed = false
+
+    var isEmpty: Bool { head == requests.count }
+
+    var waitingRequests: Int { requests.count - head }
+
+    mutating func add(_ request: Request) {
+        requests.append(request)
+        waitingEvents += request.events.count
+    }
+
+    /// Takes requests in order while their events fit in `maxEvents`, and always at least one.
+    mutating func takeBatch(maxEvents: Int) -> [Request] {
+        var batch: [Request] = []
+        var events = 0
+        while head < requests.count {
+            let next = requests[head]
+            if !batch.isEmpty && events + next.events.count > maxEvents { break }
+            batch.append(next)
+            events += next.events.count
+            head += 1
+        }
+        waitingEvents -= events
+        if head == requests.count {
+            requests.removeAll(keepingCapacity: requests.capacity <= 1_024)
+            head = 0
+        }
+        return batch
+    }
+}
+
+extension SQLiteEventStore {
+    public func append(_ events: [NewEvent], completion: @escaping @Sendable (Result<[EventID], StoreError>) -> Void) {
+        guard !events.isEmpty else { return completion(.success([])) }
+        let limit = configuration.maxWaitingEvents
+        let refusal: StoreError? = appends.withLock { queue in
+            if queue.closed { return Self.closedError }
+            // One request larger than the limit is let in when nothing waits, so it is not refused forever.
+            if queue.waitingEvents > 0 && queue.waitingEvents + events.count > limit {
+                return StoreError(
+                    .overloaded,
+                    "\(queue.waitingEvents) events are already waiting to be written to the queue (limit "
+                        + "\(limit)); try again shortly")
+            }
+            queue.add(AppendQueue.Request(events: events, completion: completion))
+            if queue.writerAwake { return nil }
+            queue.writerAwake = true
+            writerSignal.signal()
+            return nil
+        }
+        if let refusal { completion(.failure(refusal)) }
+    }
+
+    /// The writer thread: sleeps until appends arrive or a checkpoint is due, commits waiting appends in batches,
+    /// and on close commits what is left and stops.
+    func runWriter() {
+        var lastCheckpoint = ContinuousClock.now
+        while true {
+            _ = writerSignal.wait(timeout: .now() + .milliseconds(Int(configuration.checkpointInterval.wholeMilliseconds)))
+            while commitBatch() {}
+            if ContinuousClock.now - lastCheckpoint >= configuration.checkpointInterval {
+                checkpoint()
+                lastCheckpoint = .now
+            }
+            if appends.withLock({ $0.closed && $0.isEmpty }) { break }
+        }
+        writerStopped.signal()
+    }
+
+    /// Commits one batch of waiting appends in one transaction and answers its callers; false if none waited.
+    private func commitBatch() -> Bool {
+        var batch: [AppendQueue.Request] = []
+        let outcome: Result<[[EventID]], StoreError> = writer.withOptionalConnection { connection in
+            // Taking the batch under the writer lock lets appends that arrive while another write runs join it.
+            batch = appends.withLock { queue in
+                let batch = queue.takeBatch(maxEvents: configuration.maxBatchEvents)
+                if batch.isEmpty { queue.writerAwake = false }
+                return batch
+            }
+            guard !batch.isEmpty else { return .success([]) }
+            guard let connection else { return .failure(Self.closedError) }
+            return Result(catching: { () throws(StoreError) in
+                try connection.transaction { () throws(StoreError) in
+                    try batch.map { (request) throws(StoreError) in try insert(request.events, into: connection) }
+                }
+            })
+        }
+        guard !batch.isEmpty else { return false }
+        switch outcome {
+        case .success(let ids):
+            let events = ids.reduce(0) { $0 + $1.count }
+            undelivered.add(events, ordering: .relaxed)
+            appendCommits.add(1, ordering: .relaxed)
+            appendCalls.add(batch.count, ordering: .relaxed)
+            appendedEvents.add(events, ordering: .relaxed)
+            wakeUp.signal()
+            for (request, ids) in zip(batch, ids) { request.completion(.success(ids)) }
+        case .failure(let error):
+            logger?.error(
+                "queue append failed",
+                ["queue.path": .string(path), "error": .string(error.message), "events": .int(batch.count)])
+            for request in batch { request.completion(.failure(error)) }
+        }
+        return true
+    }
+
+    private func insert(_ events: [NewEvent], into connection: SQLiteConnection) throws(StoreError) -> [EventID] {
+        let statement = try connection.statement(
+            """
+            INSERT INTO events (id, route, received_at, subject, headers, body, plan, status, due_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?3)
+            """)
+        let now = configuration.clock()
+        var ids: [EventID] = []
+        ids.reserveCapacity(events.count)
+        for event in events {
+            let id = self.ids.next(at: now)
+            try statement.run([
+                .text(id.text), .text(event.route), .time(event.receivedAt), .optionalText(event.subject),
+                .text(Self.encode(event.headers)), .blob(event.body), .blob(event.plan),
+            ])
+            ids.append(id)
+        }
+        return ids
+    }
+
+    /// Runs a WAL checkpoint that truncates the WAL file, or a passive one if a reader is in the way.
+    func checkpoint() {
+        writer.withOptionalConnection { connection in
+            guard let connection else { return }
+            // A reader in the way makes TRUNCATE give up after a short wait; PASSIVE then copies what it can.
+            if !connection.checkpoint(truncate: true, wait: .milliseconds(100)) {
+                logger?.debug("queue checkpoint deferred by a reader", ["queue.path": .string(path)])
+                _ = connection.checkpoint(truncate: false, wait: .zero)
+            }
+        }
+        checkpoints.add(1, ordering: .relaxed)
+    }
+
+    static func encode(_ headers: [Header]) -> String {
+        JSONValue.array(headers.map { .array([.string($0.name), .string($0.value)]) }).jsonText
+    }
+}

@@ -1,0 +1,140 @@
+/// What the delivery loop calls: claims, step results, attempts, and the ends of a lease.
+extension SQLiteEventStore {
+    /// Due and claimable: not on a paused route (?2), and no earlier undelivered event of the same subject.
+    private static let claimableSQL = """
+        e.status IN \(undeliveredSQL)
+            AND e.route NOT IN (SELECT value FROM json_each(?2))
+            AND (e.subject IS NULL OR NOT EXISTS (
+                SELECT 1 FROM events AS earlier
+                WHERE earlier.subject = e.subject AND earlier.seq < e.seq
+                    AND earlier.subject IS NOT NULL AND earlier.status IN \(undeliveredSQL)))
+        """
+
+    public func claim(limit: Int, now: Timestamp, leaseFor: Duration, excludingRoutes: Set<String>)
+        throws(StoreError) -> [ClaimedEvent]
+    {
+        guard limit > 0 else { return [] }
+        guard leaseFor > .zero else { throw StoreError(.invalid, "claim: leaseFor must be positive") }
+        let expiresAt = now + leaseFor
+        return try write(wakes: false) { (connection) throws(StoreError) in
+            let candidates = try connection.statement(
+                """
+                SELECT \(Self.eventColumns) FROM events AS e
+                WHERE e.due_at <= ?1 AND \(Self.claimableSQL)
+                ORDER BY e.due_at, e.seq LIMIT ?3
+                """
+            ).query([.time(now), .text(Self.jsonList(excludingRoutes)), .int(limit)], Self.storedEvent)
+            let lease = try connection.statement(
+                "UPDATE events SET status = 'in_flight', lease = ?2, due_at = ?3 WHERE seq = ?1")
+            let steps = try connection.statement(
+                "SELECT \(Self.stepColumns) FROM step_results WHERE event_seq = ?1 ORDER BY step")
+            var random = SystemRandomNumberGenerator()
+            return try candidates.map { (candidate) throws(StoreError) in
+                let token = Int64.random(in: 1...Int64.max, using: &random)
+                try lease.run([.integer(candidate.seq), .integer(token), .time(expiresAt)])
+                var event = candidate.event
+                event.status = .inFlight
+                event.dueAt = expiresAt
+                return ClaimedEvent(
+                    event: event, completedSteps: try steps.query([.integer(candidate.seq)], Self.stepResult),
+                    lease: Lease(eventID: event.id, token: token, expiresAt: expiresAt))
+            }
+        }
+    }
+
+    public func nextDueAt(excludingRoutes: Set<String>) throws(StoreError) -> Timestamp? {
+        try read { (connection) throws(StoreError) in
+            try connection.statement(
+                "SELECT e.due_at FROM events AS e WHERE \(Self.claimableSQL) ORDER BY e.due_at LIMIT 1"
+            ).query([.null, .text(Self.jsonList(excludingRoutes))]) { $0.time(0) }.first
+        }
+    }
+
+    public func recordStepResult(_ event: EventID, step: Int, result: [UInt8]) throws(StoreError) {
+        let now = configuration.clock()
+        try write(wakes: false) { (connection) throws(StoreError) in
+            try connection.statement(
+                """
+                INSERT OR IGNORE INTO step_results (event_seq, step, result, completed_at)
+                SELECT seq, ?2, ?3, ?4 FROM events WHERE id = ?1
+                """
+            ).run([.text(event.text), .int(step), .blob(result), .time(now)])
+        }
+    }
+
+    public func completedSteps(_ event: EventID) throws(StoreError) -> [StepResult] {
+        try read { (connection) throws(StoreError) in
+            try connection.statement(
+                """
+                SELECT \(Self.stepColumns) FROM step_results
+                WHERE event_seq = (SELECT seq FROM events WHERE id = ?1) ORDER BY step
+                """
+            ).query([.text(event.text)], Self.stepResult)
+        }
+    }
+
+    public func recordAttempt(_ event: EventID, _ attempt: Attempt) throws(StoreError) {
+        try write(wakes: false) { (connection) throws(StoreError) in
+            try connection.statement(
+                """
+                INSERT INTO attempts (event_seq, number, started_at, finished_at, step, request, http_status,
+                    error_class, details)
+                SELECT seq, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 FROM events WHERE id = ?1
+                """
+            ).run([
+                .text(event.text), .int(attempt.number), .time(attempt.startedAt), .time(attempt.finishedAt),
+                .optionalInt(attempt.step), .text(attempt.request), .optionalInt(attempt.httpStatus),
+                .optionalText(attempt.errorClass), .text(attempt.details),
+            ])
+            guard connection.changes == 1 else { throw Self.noSuchEvent(event) }
+            try connection.statement("UPDATE events SET attempts = attempts + 1 WHERE id = ?1").run([.text(event.text)])
+        }
+    }
+
+    public func complete(_ lease: Lease) throws(StoreError) {
+        try endLease(
+            lease, undeliveredChange: -1,
+            "UPDATE events SET status = 'done', lease = NULL, due_at = NULL, finished_at = ?3", [.time(configuration.clock())])
+    }
+
+    public func scheduleRetry(_ lease: Lease, at: Timestamp) throws(StoreError) {
+        try endLease(lease, undeliveredChange: 0, "UPDATE events SET status = 'retrying', lease = NULL, due_at = ?3", [.time(at)])
+    }
+
+    public func markDead(_ lease: Lease, reason: String) throws(StoreError) {
+        try endLease(
+            lease, undeliveredChange: -1,
+            "UPDATE events SET status = 'dead', lease = NULL, due_at = NULL, finished_at = ?3, dead_reason = ?4",
+            [.time(configuration.clock()), .text(reason)])
+    }
+
+    public func release(_ lease: Lease) throws(StoreError) {
+        try endLease(
+            lease, undeliveredChange: 0,
+            """
+            UPDATE events SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'retrying' END, lease = NULL,
+                due_at = ?3
+            """, [.time(configuration.clock())])
+    }
+
+    /// Runs `update` (parameters ?3 on from `values`) on the leased event if the lease still holds.
+    private func endLease(
+        _ lease: Lease, undeliveredChange: Int, _ update: String, _ values: [SQLiteValue]
+    ) throws(StoreError) {
+        try write { (connection) throws(StoreError) in
+            try connection.statement(update + " WHERE id = ?1 AND lease = ?2 AND status = 'in_flight'").run(
+                [.text(lease.eventID.text), .integer(lease.token)] + values)
+            guard connection.changes == 1 else {
+                throw StoreError(
+                    .leaseLost,
+                    "the lease on event \(lease.eventID) ended (it expired and was claimed again, or an operator "
+                        + "retried or discarded the event)")
+            }
+        }
+        undelivered.add(undeliveredChange, ordering: .relaxed)
+    }
+
+    static func noSuchEvent(_ id: EventID) -> StoreError {
+        StoreError(.invalid, "no event \(id) in the queue (discarded or purged?)")
+    }
+}

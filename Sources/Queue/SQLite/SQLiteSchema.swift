@@ -1,0 +1,111 @@
+/// The queue file's tables, versioned with `PRAGMA user_version` and migrated forward at open.
+///
+/// Times are integers (milliseconds since the Unix epoch); statuses are the `EventStatus` raw values, so the
+/// file reads well in the `sqlite3` shell. To change the schema, append a migration; never edit a shipped one.
+enum SQLiteSchema {
+    /// Written to `PRAGMA application_id` so a file of another application is refused rather than altered
+    /// ("DHKQ").
+    static let applicationID: Int64 = 0x4448_4B51
+
+    /// Migration `n` takes the file from version `n` to `n + 1`; the current version is their count.
+    static let migrations: [String] = [
+        // 0 → 1: events, step results, attempts.
+        """
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY,                -- arrival order
+            id TEXT NOT NULL UNIQUE,                -- EventID, time-ordered
+            route TEXT NOT NULL,
+            received_at INTEGER NOT NULL,
+            subject TEXT,                           -- events of one subject are delivered in order
+            headers TEXT NOT NULL,                  -- JSON array of [name, value]
+            body BLOB NOT NULL,
+            plan BLOB NOT NULL,                     -- the planner's JSON, never read by the store
+            status TEXT NOT NULL
+                CHECK (status IN ('pending', 'retrying', 'in_flight', 'done', 'dead')),
+            due_at INTEGER,                         -- pending: since; retrying: next attempt; in_flight: lease end
+            lease INTEGER,                          -- the lease token while in_flight
+            attempts INTEGER NOT NULL DEFAULT 0,    -- attempts since arrival or the last operator retry
+            retried_at INTEGER,                     -- last operator retry
+            finished_at INTEGER,                    -- done or dead since
+            dead_reason TEXT
+        );
+        CREATE INDEX events_due ON events (due_at, seq)
+            WHERE status IN ('pending', 'retrying', 'in_flight');
+        CREATE INDEX events_subject ON events (subject, seq)
+            WHERE subject IS NOT NULL AND status IN ('pending', 'retrying', 'in_flight');
+        CREATE INDEX events_status_route ON events (status, route, seq);
+        CREATE INDEX events_done ON events (finished_at, seq) WHERE status = 'done';
+        CREATE TABLE step_results (
+            event_seq INTEGER NOT NULL,             -- events.seq
+            step INTEGER NOT NULL,                  -- position in the plan, from 0
+            result BLOB NOT NULL,
+            completed_at INTEGER NOT NULL,
+            PRIMARY KEY (event_seq, step)
+        ) WITHOUT ROWID;
+        CREATE TABLE attempts (
+            event_seq INTEGER NOT NULL,             -- events.seq
+            number INTEGER NOT NULL,
+            started_at INTEGER NOT NULL,
+            finished_at INTEGER NOT NULL,
+            step INTEGER,
+            request TEXT NOT NULL,
+            http_status INTEGER,
+            error_class TEXT,
+            details TEXT NOT NULL
+        );
+        CREATE INDEX attempts_event ON attempts (event_seq);
+        """
+    ]
+
+    static var currentVersion: Int64 { Int64(migrations.count) }
+
+    /// Checks that `connection`'s file is a queue this build can use and migrates it to the current version.
+    /// Returns the version found before migrating.
+    @discardableResult
+    static func prepare(_ connection: SQLiteConnection) throws(StoreError) -> Int64 {
+        let found = try connection.integer("PRAGMA user_version")
+        let application = try connection.integer("PRAGMA application_id")
+        let path = connection.path
+        if application != 0 && application != applicationID {
+            throw StoreError(
+                .notAQueue,
+                "\(path) is a SQLite database of another application (application_id \(application)), not a "
+                    + "Dealhook queue: point queue.path at a new file")
+        }
+        if found > currentVersion {
+            throw StoreError(
+                .newerSchema,
+                "queue file \(path) has schema version \(found), written by a newer Dealhook; this build knows "
+                    + "versions up to \(currentVersion): run the newer Dealhook, or restore a backup taken before "
+                    + "the upgrade")
+        }
+        if found == 0 && application == 0 {
+            let tables = try connection.integer("SELECT count(*) FROM sqlite_schema")
+            if tables > 0 {
+                throw StoreError(
+                    .notAQueue,
+                    "\(path) holds tables but is not a Dealhook queue: point queue.path at a new file")
+            }
+        }
+        for version in Int(found)..<migrations.count {
+            try connection.transaction { () throws(StoreError) in
+                try connection.execute(migrations[version])
+                try connection.execute("PRAGMA user_version = \(version + 1)")
+                try connection.execute("PRAGMA application_id = \(applicationID)")
+            }
+        }
+        return found
+    }
+
+    /// Runs `PRAGMA integrity_check`; throws `corrupt` with SQLite's first findings unless it answers "ok".
+    static func checkIntegrity(_ connection: SQLiteConnection) throws(StoreError) {
+        let findings = try connection.texts("PRAGMA integrity_check(10)")
+        guard findings != ["ok"] else { return }
+        let path = connection.path
+        throw StoreError(
+            .corrupt,
+            "queue file \(path) is damaged (integrity check: \(findings.prefix(3).joined(separator: "; "))): "
+                + "restore it from a backup, or move it aside to start with an empty queue (`sqlite3 \(path) "
+                + ".recover` may salvage its events); --skip-integrity-check opens it anyway")
+    }
+}
