@@ -36,7 +36,7 @@ public struct EventID: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var timestamp: Timestamp {
         var value: UInt64 = 0
         for byte in text.utf8.prefix(10) { value = value << 5 | UInt64(Self.digitValue[Int(byte)]) }
-        return Timestamp(millisecondsSinceEpoch: Int64(value >> 2))
+        return Timestamp(millisecondsSinceEpoch: Int64(value))
     }
 
     public static func < (lhs: EventID, rhs: EventID) -> Bool { lhs.text < rhs.text }
