@@ -100,7 +100,8 @@ import Testing
     }
 
     @Test func aBatchIsBoundedByMaxBatchEvents() throws {
-        try withStore(configure: { $0.maxBatchEvents = 10 }) { store, _ throws in
+        let configuration = SQLiteEventStore.Configuration.with { $0.maxBatchEvents = 10 }
+        try withStore(configuration) { store, _ throws in
             let done = Atomic<Int>(0)
             store.holdingWriter {
                 for _ in 0..<7 {
@@ -122,7 +123,8 @@ import Testing
     }
 
     @Test func appendsBeyondTheWaitingLimitAreRefusedAtOnce() throws {
-        try withStore(configure: { $0.maxWaitingEvents = 5 }) { store, _ throws in
+        let configuration = SQLiteEventStore.Configuration.with { $0.maxWaitingEvents = 5 }
+        try withStore(configuration) { store, _ throws in
             let outcomes = Mutex<[Result<[EventID], StoreError>]>([])
             store.holdingWriter {
                 for _ in 0..<7 {
@@ -132,10 +134,12 @@ import Testing
                 #expect(outcomes.withLock { $0.count } == 2)
             }
             waitUntil { outcomes.withLock { $0.count } == 7 }
-            let codes = outcomes.withLock { $0.map { result -> StoreError.Code? in
-                if case .failure(let error) = result { return error.code }
-                return nil
-            } }
+            let codes = outcomes.withLock {
+                $0.map { result -> StoreError.Code? in
+                    if case .failure(let error) = result { return error.code }
+                    return nil
+                }
+            }
             #expect(codes.filter { $0 == .overloaded }.count == 2)
             #expect(codes.filter { $0 == nil }.count == 5)
             #expect(store.pendingCount() == 5)
@@ -143,7 +147,8 @@ import Testing
     }
 
     @Test func aFailedCommitFailsEveryWaitingCallerAndStoresNothing() throws {
-        try withStore(configure: { $0.maxFileBytes = 256 << 10 }) { store, _ throws in
+        let configuration = SQLiteEventStore.Configuration.with { $0.maxFileBytes = 256 << 10 }
+        try withStore(configuration) { store, _ throws in
             let outcomes = Mutex<[Result<[EventID], StoreError>]>([])
             let big = [UInt8](repeating: 0x5A, count: 40 << 10)
             store.holdingWriter {
@@ -155,10 +160,12 @@ import Testing
                 waitUntil { store.waitingAppends == 8 }
             }
             waitUntil { outcomes.withLock { $0.count } == 8 }
-            let errors = outcomes.withLock { $0.compactMap { result -> StoreError? in
-                if case .failure(let error) = result { return error }
-                return nil
-            } }
+            let errors = outcomes.withLock {
+                $0.compactMap { result -> StoreError? in
+                    if case .failure(let error) = result { return error }
+                    return nil
+                }
+            }
             #expect(errors.count == 8)
             #expect(errors.allSatisfy { $0.code == .full && $0.isTransient })
             #expect(errors.first?.message.contains("is full") == true)
@@ -177,7 +184,9 @@ import Testing
         let store = try SQLiteEventStore(path: directory.queuePath)
         defer { store.close() }
         // Make the writer's connection refuse writes, as a file on a remounted read-only disk would.
-        try store.writer.withConnection { (connection) throws(StoreError) in try connection.execute("PRAGMA query_only = ON") }
+        try store.writer.withConnection { (connection) throws(StoreError) in
+            try connection.execute("PRAGMA query_only = ON")
+        }
         let error = #expect(throws: StoreError.self) { try store.append([sampleEvent(), sampleEvent()]) }
         #expect(error?.code == .readOnly)
         #expect(store.pendingCount() == 0)

@@ -8,9 +8,11 @@ import Testing
             let ids = try store.append((0..<5).map { _ in sampleEvent(at: clock.now) })
             let claimed = try store.claim(limit: 3, now: clock.now, leaseFor: .seconds(30))
             #expect(claimed.map(\.event.id) == Array(ids.prefix(3)))
-            #expect(claimed.allSatisfy { $0.event.status == .inFlight && $0.lease.expiresAt == clock.now + .seconds(30) })
+            #expect(
+                claimed.allSatisfy { $0.event.status == .inFlight && $0.lease.expiresAt == clock.now + .seconds(30) })
             #expect(Set(claimed.map(\.lease.token)).count == 3)
-            #expect(try store.claim(limit: 10, now: clock.now, leaseFor: .seconds(30)).map(\.event.id) == [ids[3], ids[4]])
+            #expect(
+                try store.claim(limit: 10, now: clock.now, leaseFor: .seconds(30)).map(\.event.id) == [ids[3], ids[4]])
             #expect(try store.claim(limit: 10, now: clock.now, leaseFor: .seconds(30)).isEmpty)
             #expect(try store.event(ids[0])?.event.status == .inFlight)
             #expect(store.pendingCount() == 5)

@@ -103,7 +103,8 @@ import Testing
     }
 
     @Test func purgeDeletesOnlyDeliveredEventsOlderThanTheCutoff() throws {
-        try withStore(configure: { $0.purgeBatchEvents = 3 }) { store, clock throws in
+        let configuration = SQLiteEventStore.Configuration.with { $0.purgeBatchEvents = 3 }
+        try withStore(configuration) { store, clock throws in
             let ids = try store.append((0..<8).map { _ in sampleEvent() })
             for claimed in try store.claim(limit: 7, now: clock.now, leaseFor: .seconds(30)) {
                 try store.recordStepResult(claimed.event.id, step: 0, result: [1])

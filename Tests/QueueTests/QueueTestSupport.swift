@@ -31,16 +31,15 @@ final class TestClock: Sendable {
     func advance(by duration: Duration) { current.withLock { $0 = $0 + duration } }
 }
 
-/// Opens a store in a fresh directory with `clock`, runs `body`, then closes it and removes the directory.
+/// Opens a store with `configuration` in a fresh directory with `clock`, runs `body`, then closes it and removes the directory.
 func withStore<T>(
-    clock: TestClock = TestClock(), configure: (inout SQLiteEventStore.Configuration) -> Void = { _ in },
+    _ configuration: SQLiteEventStore.Configuration = SQLiteEventStore.Configuration(), clock: TestClock = TestClock(),
     _ body: (SQLiteEventStore, TestClock) throws -> T
 ) throws -> T {
     let directory = TemporaryDirectory()
     defer { directory.remove() }
-    var configuration = SQLiteEventStore.Configuration()
+    var configuration = configuration
     configuration.clock = { clock.now }
-    configure(&configuration)
     let store = try SQLiteEventStore(path: directory.queuePath, configuration: configuration)
     defer { store.close() }
     return try body(store, clock)
@@ -84,4 +83,13 @@ extension SQLiteEventStore {
     }
 
     var waitingAppends: Int { appends.withLock { $0.waitingRequests } }
+}
+
+extension SQLiteEventStore.Configuration {
+    /// The default configuration with `change` applied.
+    static func with(_ change: (inout Self) -> Void) -> Self {
+        var configuration = Self()
+        change(&configuration)
+        return configuration
+    }
 }

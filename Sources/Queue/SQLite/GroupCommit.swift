@@ -73,7 +73,8 @@ extension SQLiteEventStore {
     func runWriter() {
         var lastCheckpoint = ContinuousClock.now
         while true {
-            _ = writerSignal.wait(timeout: .now() + .milliseconds(Int(configuration.checkpointInterval.wholeMilliseconds)))
+            _ = writerSignal.wait(
+                timeout: .now() + .milliseconds(Int(configuration.checkpointInterval.wholeMilliseconds)))
             while commitBatch() {}
             if ContinuousClock.now - lastCheckpoint >= configuration.checkpointInterval {
                 checkpoint()

@@ -51,7 +51,7 @@ final class SQLiteConnection {
         return statement
     }
 
-    /// Runs `sql` with `bindings` and returns the first column of each row as text.
+    /// Runs `sql` and returns the first column of each row as text.
     func texts(_ sql: String) throws(StoreError) -> [String] {
         let statement = try self.statement(sql)
         return try statement.rows { $0.text(0) ?? "" }
@@ -113,8 +113,8 @@ extension StoreError {
         case SQLITE_FULL:
             self.init(
                 .full,
-                "queue file \(path) is full (\(detail)): free disk space or raise queue.max_file_size; events are "
-                    + "refused until then")
+                "queue file \(path) is full (\(detail)): free disk space (purge delivered events) or raise "
+                    + "max_file_bytes; events are refused until then")
         case SQLITE_IOERR:
             self.init(.io, "I/O error on queue file \(path) (\(detail)) during \(what): check the disk")
         case SQLITE_BUSY, SQLITE_LOCKED:

@@ -113,7 +113,10 @@ extension SQLiteEventStore {
                 if let status = EventStatus(rawValue: status) { counts[status] = count }
             }
             let ages = try connection.statement(
-                "SELECT min(received_at), min(due_at) FROM events WHERE status IN \(Self.undeliveredSQL)"
+                """
+                SELECT min(received_at), min(due_at) FROM events INDEXED BY events_due
+                WHERE status IN \(Self.undeliveredSQL)
+                """
             ).query([]) { ($0.optionalTime(0), $0.optionalTime(1)) }.first
             let overdue = ages?.1.map { max(.zero, now - $0) }
             return QueueStats(
@@ -124,7 +127,7 @@ extension SQLiteEventStore {
 
     public func purgeDelivered(olderThan cutoff: Timestamp) throws(StoreError) -> Int {
         let chosen = """
-            (SELECT seq FROM events WHERE status = 'done' AND finished_at < ?1 ORDER BY finished_at, seq LIMIT ?2)
+            (SELECT seq FROM events INDEXED BY events_done WHERE status = 'done' AND finished_at < ?1 ORDER BY finished_at, seq LIMIT ?2)
             """
         var total = 0
         while true {

@@ -1,0 +1,1 @@
+QueueBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst()))
