@@ -1,0 +1,81 @@
+import JSON
+
+/// A value in a plan: data, or a reference to a field of an earlier step's result, resolved at delivery.
+///
+/// In JSON a reference is `{"$step": "contact", "path": ["id"]}`; a subtree without references is plain JSON.
+public indirect enum PlanValue: Sendable, Hashable {
+    case json(JSONValue)
+    /// `steps.<step>.<path…>`.
+    case reference(step: String, path: [String])
+    case array([PlanValue])
+    case object([String: PlanValue])
+
+    /// The key that marks a reference in JSON.
+    public static let referenceKey = "$step"
+
+    /// Builds an array, plain JSON when no element holds a reference (so that a value has one form).
+    static func makeArray(_ elements: [PlanValue]) -> PlanValue {
+        let plain = elements.compactMap(\.plainJSON)
+        return plain.count == elements.count ? .json(.array(plain)) : .array(elements)
+    }
+
+    /// Builds an object, plain JSON when no member holds a reference.
+    static func makeObject(_ members: [String: PlanValue]) -> PlanValue {
+        let plain = members.compactMapValues(\.plainJSON)
+        return plain.count == members.count ? .json(.object(plain)) : .object(members)
+    }
+
+    /// The value as JSON when it holds no reference.
+    public var plainJSON: JSONValue? {
+        if case .json(let value) = self { return value }
+        return nil
+    }
+
+    /// The member `key` of an object value.
+    public subscript(key: String) -> PlanValue? {
+        switch self {
+        case .json(let value): value[key].map(PlanValue.json)
+        case .object(let members): members[key]
+        default: nil
+        }
+    }
+
+    /// The value with every reference replaced by `resolve(step, path)`.
+    public func resolved(_ resolve: (String, [String]) -> JSONValue) -> JSONValue {
+        switch self {
+        case .json(let value): value
+        case .reference(let step, let path): resolve(step, path)
+        case .array(let elements): .array(elements.map { $0.resolved(resolve) })
+        case .object(let members): .object(members.mapValues { $0.resolved(resolve) })
+        }
+    }
+
+    /// The value's JSON form, references included.
+    public var jsonValue: JSONValue {
+        switch self {
+        case .json(let value): value
+        case .reference(let step, let path):
+            [Self.referenceKey: .string(step), "path": .array(path.map(JSONValue.string))]
+        case .array(let elements): .array(elements.map(\.jsonValue))
+        case .object(let members): .object(members.mapValues(\.jsonValue))
+        }
+    }
+
+    /// Reads the JSON form back.
+    public init(json: JSONValue) {
+        switch json {
+        case .object(let members):
+            if let step = members[Self.referenceKey]?.stringValue, members.count == 2,
+                let path = members["path"]?.arrayValue?.compactMap(\.stringValue)
+            {
+                self = .reference(step: step, path: path)
+            } else {
+                self = Self.makeObject(members.mapValues(PlanValue.init(json:)))
+            }
+        case .array(let elements):
+            self = Self.makeArray(elements.map(PlanValue.init(json:)))
+        default:
+            self = .json(json)
+        }
+    }
+}
