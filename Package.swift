@@ -29,7 +29,9 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CPosix", "CZlib", "Logging"], swiftSettings: strictSettings),
         .target(name: "Rules", dependencies: ["CYAML", "JSON"], swiftSettings: strictSettings),
         .target(name: "Teamopipe", dependencies: ["HTTP", "JSON", "Rules"], swiftSettings: strictSettings),
-        .target(name: "Queue", dependencies: ["CSQLite", "JSON", "Logging"], swiftSettings: strictSettings),
+        .target(
+            name: "Queue", dependencies: ["CSQLite", "JSON", "Logging", "Metrics", "Rules", "Teamopipe"],
+            swiftSettings: strictSettings),
         .target(name: "App", dependencies: ["HTTP", "Logging", "Metrics", "Rules"], swiftSettings: strictSettings),
         .executableTarget(name: "dealhook", dependencies: ["App"], swiftSettings: strictSettings),
 

@@ -1,0 +1,194 @@
+import Foundation
+import Dispatch
+import Logging
+import Rules
+import Synchronization
+import Teamopipe
+
+/// Delivers stored events: claims what is due as soon as it commits, runs up to `concurrency` plans at once,
+/// and decides after each attempt whether the event is done, waits for a retry, or becomes a dead letter.
+///
+/// A 401 pauses every delivery (the key was revoked): the event in hand is released unharmed, `authProblem`
+/// says why, and a probe every few seconds resumes deliveries once the key works again.
+public final class DeliveryLoop: Sendable {
+    /// How long a claimed event stays with its worker before another may take it (a crashed process's events
+    /// come back after this).
+    public static let defaultLease: Duration = .seconds(300)
+    /// The longest the scheduler sleeps without a wake-up, so that retries come due on time.
+    static let maxIdleWait: Duration = .seconds(1)
+
+    private let store: any EventStore
+    private let runner: PlanRunner
+    private let backoff: Backoff
+    private let concurrency: Int
+    private let lease: Duration
+    private let logger: Logger
+    private let metrics: DeliveryMetrics?
+    private let state = Mutex(State())
+    private let workers = DispatchQueue(label: "dealhook.delivery", attributes: .concurrent)
+    private let idle = DispatchSemaphore(value: 0)
+
+    private struct State {
+        var running = false
+        var stopping = false
+        var inFlight = 0
+        var pausedRoutes: Set<String> = []
+        var authProblem: String?
+    }
+
+    public init(
+        store: any EventStore, performer: any StepPerformer, policy: RetryPolicy, concurrency: Int,
+        lease: Duration = DeliveryLoop.defaultLease, logger: Logger, metrics: DeliveryMetrics? = nil
+    ) {
+        self.store = store
+        runner = PlanRunner(store: store, performer: performer, metrics: metrics)
+        backoff = Backoff(policy: policy)
+        self.concurrency = concurrency
+        self.lease = lease
+        self.logger = logger
+        self.metrics = metrics
+    }
+
+    /// Why deliveries are paused, when Teamopipe refused the key; nil while they run.
+    public var authProblem: String? { state.withLock { $0.authProblem } }
+
+    /// Starts the scheduler thread.
+    public func start() {
+        let started = state.withLock { state -> Bool in
+            guard !state.running else { return false }
+            state.running = true
+            return true
+        }
+        guard started else { return }
+        let thread = Thread { [self] in schedule() }
+        thread.name = "dealhook-delivery"
+        thread.start()
+    }
+
+    /// Stops claiming, waits up to `timeout` for the deliveries in flight, and returns whether they finished.
+    /// Unfinished ones keep their lease and are claimed again after it expires.
+    @discardableResult
+    public func stop(timeout: Duration) -> Bool {
+        state.withLock { $0.stopping = true }
+        store.wakeUp.signal()
+        let deadline = ContinuousClock.now + timeout
+        while state.withLock({ $0.inFlight > 0 || $0.running }) {
+            if ContinuousClock.now >= deadline { return false }
+            _ = idle.wait(timeout: .now() + .milliseconds(20))
+        }
+        return true
+    }
+
+    /// Holds the events of `route` (intake goes on; nothing is discarded) until `resume(route:)`.
+    public func pause(route: String) {
+        state.withLock { _ = $0.pausedRoutes.insert(route) }
+    }
+
+    /// Lets held events of `route` drain, in order.
+    public func resume(route: String) {
+        state.withLock { _ = $0.pausedRoutes.remove(route) }
+        store.wakeUp.signal()
+    }
+
+    /// The routes paused now.
+    public var pausedRoutes: Set<String> { state.withLock { $0.pausedRoutes } }
+
+    private func schedule() {
+        var probeDelay = Duration.seconds(1)
+        while !state.withLock({ $0.stopping }) {
+            if let problem = authProblem {
+                _ = store.wakeUp.wait(timeout: probeDelay)
+                if case .success = runner.performer.probe() {
+                    state.withLock { $0.authProblem = nil }
+                    logger.notice("Teamopipe accepts the API key again; deliveries resume", ["was": .string(problem)])
+                    probeDelay = .seconds(1)
+                } else {
+                    probeDelay = min(probeDelay * 2, .seconds(30))
+                }
+                continue
+            }
+            let (free, paused) = state.withLock { (concurrency - $0.inFlight, $0.pausedRoutes) }
+            var claimed: [ClaimedEvent] = []
+            if free > 0 {
+                do {
+                    claimed = try store.claim(limit: free, now: .now(), leaseFor: lease, excludingRoutes: paused)
+                } catch {
+                    logger.error("claiming events failed", ["error": .string(error.description)])
+                }
+            }
+            for event in claimed {
+                state.withLock { $0.inFlight += 1 }
+                workers.async { [self] in
+                    deliver(event)
+                    state.withLock { $0.inFlight -= 1 }
+                    idle.signal()
+                    store.wakeUp.signal()
+                }
+            }
+            if claimed.isEmpty || claimed.count == free {
+                _ = store.wakeUp.wait(timeout: waitTime(paused: paused))
+            }
+        }
+        state.withLock { $0.running = false }
+        idle.signal()
+    }
+
+    /// Until the next retry comes due, at most `maxIdleWait`.
+    private func waitTime(paused: Set<String>) -> Duration {
+        guard let next = try? store.nextDueAt(excludingRoutes: paused) else { return Self.maxIdleWait }
+        let wait = next - Timestamp.now()
+        return min(max(wait, .milliseconds(1)), Self.maxIdleWait)
+    }
+
+    private func deliver(_ claimed: ClaimedEvent) {
+        let eventLogger = logger.with(["event.id": .string(claimed.event.id.text), "route": .string(claimed.event.route)])
+        do throws(StoreError) {
+            switch try runner.run(claimed) {
+            case .delivered:
+                try store.complete(claimed.lease)
+                metrics?.deliveries.increment(labels: ["delivered"])
+                eventLogger.debug("delivered")
+            case .unreadable(let problem):
+                try store.markDead(claimed.lease, reason: "the stored plan cannot be read: \(problem)")
+                metrics?.deliveries.increment(labels: ["dead"])
+                eventLogger.error("dead letter: unreadable plan", ["error": .string(problem)])
+            case .stopped(_, let outcome, let attempt):
+                try store.recordAttempt(claimed.event.id, attempt)
+                metrics?.attempts.increment(labels: [outcome.className])
+                try settle(claimed, outcome: outcome, attempt: attempt, logger: eventLogger)
+            }
+        } catch {
+            eventLogger.error("recording a delivery failed; the event will be claimed again", ["error": .string(error.description)])
+        }
+    }
+
+    private func settle(_ claimed: ClaimedEvent, outcome: TeamopipeOutcome, attempt: Attempt, logger: Logger) throws(StoreError) {
+        let failure = outcome.failure?.description ?? "unknown failure"
+        switch outcome {
+        case .success:
+            break
+        case .authFailure:
+            state.withLock { $0.authProblem = "Teamopipe refused the API key: \(failure)" }
+            try store.release(claimed.lease)
+            logger.critical("Teamopipe refused the API key; deliveries are paused until it works again", ["error": .string(failure)])
+        case .permanent:
+            try store.markDead(claimed.lease, reason: failure)
+            metrics?.deliveries.increment(labels: ["dead"])
+            logger.error("dead letter", ["error": .string(failure), "attempt": .int(attempt.number)])
+        case .transient(_, let retryAfter):
+            let since = claimed.event.retriedAt ?? claimed.event.receivedAt
+            let age = Timestamp.now() - since
+            if backoff.isExhausted(attempts: attempt.number, age: age) {
+                try store.markDead(claimed.lease, reason: "gave up after \(attempt.number) attempts: \(failure)")
+                metrics?.deliveries.increment(labels: ["dead"])
+                logger.error("dead letter: retries exhausted", ["error": .string(failure), "attempt": .int(attempt.number)])
+            } else {
+                let delay = backoff.delay(afterAttempt: attempt.number, random: Double.random(in: 0..<1), retryAfter: retryAfter)
+                try store.scheduleRetry(claimed.lease, at: Timestamp.now() + delay)
+                logger.info(
+                    "delivery will be retried",
+                    ["error": .string(failure), "attempt": .int(attempt.number), "retry_in_ms": .int(Int(delay.components.seconds * 1000))])
+            }
+        }
+    }
+}
