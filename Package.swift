@@ -29,7 +29,8 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CPosix", "CZlib", "Logging"], swiftSettings: strictSettings),
         .target(name: "Rules", dependencies: ["CYAML"], swiftSettings: strictSettings),
         .target(name: "App", dependencies: ["HTTP", "Logging", "Metrics", "Rules"], swiftSettings: strictSettings),
-        .executableTarget(name: "dealhook", dependencies: ["App"], swiftSettings: strictSettings),
+        .target(name: "Sandbox", dependencies: ["HTTP", "JSON", "Logging"], swiftSettings: strictSettings),
+        .executableTarget(name: "dealhook", dependencies: ["App", "Sandbox"], swiftSettings: strictSettings),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSettings),
@@ -37,6 +38,9 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], swiftSettings: strictSettings),
         .testTarget(name: "RulesTests", dependencies: ["Rules"], swiftSettings: strictSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "SandboxTests", dependencies: ["Sandbox", "HTTP", "JSON", "TestSupport", "dealhook"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "AppTests", dependencies: ["App", "HTTP", "TestSupport", "dealhook"], swiftSettings: strictSettings),
     ]
