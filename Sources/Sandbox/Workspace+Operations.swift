@@ -340,7 +340,10 @@ extension Workspace {
     /// `current` dynamic field values with `changes` applied (`null` removes a value).
     private static func merge(_ current: JSONValue?, _ changes: JSONValue) -> JSONValue {
         var values = current?.objectValue ?? [:]
-        for (id, value) in changes.objectValue ?? [:] { values[id] = value.isNull ? nil : value }
+        for (id, value) in changes.objectValue ?? [:] {
+            // Not `values[id] = value.isNull ? nil : value`: JSONValue is ExpressibleByNilLiteral, so that stores .null.
+            if value.isNull { values.removeValue(forKey: id) } else { values[id] = value }
+        }
         return .object(values)
     }
 
