@@ -60,7 +60,9 @@ struct APIReply: Sendable {
 
     /// `{"data": [...], "next_cursor": … | null}`.
     static func page(_ page: Page) -> APIReply {
-        APIReply(status: .ok, body: ["data": .array(page.items), "next_cursor": page.nextCursor.map(JSONValue.string) ?? .null])
+        APIReply(
+            status: .ok,
+            body: ["data": .array(page.items), "next_cursor": page.nextCursor.map(JSONValue.string) ?? .null])
     }
 
     var response: HTTPResponse {

@@ -35,7 +35,10 @@ struct Pipeline: Sendable {
     var json: JSONValue {
         [
             "id": .string(id), "name": .string(name),
-            "stages": .array(stages.map { ["id": .string($0.id), "name": .string($0.name), "position": .number(Double($0.position))] }),
+            "stages": .array(
+                stages.map {
+                    ["id": .string($0.id), "name": .string($0.name), "position": .number(Double($0.position))]
+                }),
         ]
     }
 }
@@ -64,9 +67,11 @@ struct DynamicField: Sendable {
 
     var json: JSONValue {
         var members: [String: JSONValue] = [
-            "id": .string(id), "entity": .string(entity.rawValue), "name": .string(name), "type": .string(type.rawValue),
+            "id": .string(id), "entity": .string(entity.rawValue), "name": .string(name),
+            "type": .string(type.rawValue),
         ]
-        members["options"] = type == .select || type == .multiSelect
+        members["options"] =
+            type == .select || type == .multiSelect
             ? .array(options.map { ["id": .string($0.id), "label": .string($0.label)] }) : .null
         return .object(members)
     }
@@ -85,8 +90,12 @@ extension Catalog {
     /// The workspace every sandbox starts with; ids are stable, so tests and demo configs can name them.
     static let seeded = Catalog(
         pipelines: [
-            Pipeline(id: "pipeline_sales", name: "Sales", stages: stages("sales", ["Lead", "Contacted", "Proposal", "Negotiating", "Won", "Lost"])),
-            Pipeline(id: "pipeline_onboarding", name: "Onboarding", stages: stages("onboarding", ["Kickoff", "Setup", "Training", "Live"])),
+            Pipeline(
+                id: "pipeline_sales", name: "Sales",
+                stages: stages("sales", ["Lead", "Contacted", "Proposal", "Negotiating", "Won", "Lost"])),
+            Pipeline(
+                id: "pipeline_onboarding", name: "Onboarding",
+                stages: stages("onboarding", ["Kickoff", "Setup", "Training", "Live"])),
         ],
         dynamicFields: [
             DynamicField(id: "field_source", entity: .deal, name: "Source", type: .text),

@@ -22,9 +22,13 @@ final class DataFile: Sendable {
         self.logger = logger
     }
 
-    /// The stored state, or nil when the file does not exist yet.
+    /// Replaces `workspace` and `idempotency` with what the file holds. When there is no file yet, writes one at
+    /// once, so that a path that cannot be written fails at start rather than at the first change.
     func load(into workspace: inout Workspace, _ idempotency: inout IdempotencyCache) throws(SandboxError) {
-        guard FileManager.default.fileExists(atPath: path) else { return }
+        guard FileManager.default.fileExists(atPath: path) else {
+            try write(Self.document(workspace, idempotency))
+            return
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SandboxError("cannot read the data file \(path)")
         }
@@ -51,11 +55,16 @@ final class DataFile: Sendable {
     func save(_ workspace: Workspace, _ idempotency: IdempotencyCache) {
         pending.withLock { $0 = (workspace, idempotency) }
         queue.async { [self] in
-            guard let (workspace, idempotency) = pending.withLock({ state in
+            let latest = pending.withLock { state in
                 defer { state = nil }
                 return state
-            }) else { return }
-            write(["format": .string(Self.format), "workspace": workspace.snapshot, "idempotency": idempotency.snapshot])
+            }
+            guard let (workspace, idempotency) = latest else { return }
+            do throws(SandboxError) {
+                try write(Self.document(workspace, idempotency))
+            } catch {
+                logger.error("cannot write the sandbox data file", ["error": .string(error.message)])
+            }
         }
     }
 
@@ -64,30 +73,32 @@ final class DataFile: Sendable {
         queue.sync {}
     }
 
-    private func write(_ document: JSONValue) {
+    private static func document(_ workspace: Workspace, _ idempotency: IdempotencyCache) -> JSONValue {
+        ["format": .string(format), "workspace": workspace.snapshot, "idempotency": idempotency.snapshot]
+    }
+
+    private func write(_ document: JSONValue) throws(SandboxError) {
         let temporary = path + ".tmp"
         let bytes = document.jsonBytes
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            logger.error("cannot write the sandbox data file", ["path": .string(temporary), "errno": .int(Int(errno))])
-            return
-        }
+        guard fd >= 0 else { throw SandboxError("cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        var failure: Int32 = 0
         var offset = 0
-        var failed = false
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
             if written < 0 && errno == EINTR { continue }
             guard written > 0 else {
-                failed = true
+                failure = errno
                 break
             }
             offset += written
         }
-        if fsync(fd) != 0 { failed = true }
+        if failure == 0 && fsync(fd) != 0 { failure = errno }
         close(fd)
-        guard !failed, rename(temporary, path) == 0 else {
-            logger.error("cannot write the sandbox data file", ["path": .string(path), "errno": .int(Int(errno))])
-            return
+        if failure == 0 && rename(temporary, path) != 0 { failure = errno }
+        guard failure == 0 else {
+            unlink(temporary)
+            throw SandboxError("cannot write \(path): \(String(cString: strerror(failure)))")
         }
     }
 }

@@ -41,7 +41,9 @@ enum Endpoint: String, CaseIterable, Sendable {
         guard !parts.isEmpty, !parts.contains(where: \.isEmpty) else { return .notFound }
         var allowed: [String] = []
         // Literal segments win over `{id}` (so `POST /deals/bulk` is not a stage of deal "bulk").
-        let candidates = allCases.sorted { $0.segments.filter { $0 == "{id}" }.count < $1.segments.filter { $0 == "{id}" }.count }
+        let candidates = allCases.sorted {
+            $0.segments.filter { $0 == "{id}" }.count < $1.segments.filter { $0 == "{id}" }.count
+        }
         for endpoint in candidates {
             let template = endpoint.segments
             guard template.count == parts.count else { continue }

@@ -53,24 +53,28 @@ public struct FaultSettings: Sendable, Equatable {
             errorRate: values["error_rate"] ?? 0, rateLimitedRate: values["rate_limited_rate"] ?? 0,
             hangRate: values["hang_rate"] ?? 0, resetAfterCommitRate: values["reset_after_commit_rate"] ?? 0)
         if settings.errorRate + settings.rateLimitedRate + settings.hangRate > 1 + 1e-9 {
-            details.append(.init(field: "error_rate", message: "error_rate + rate_limited_rate + hang_rate must not exceed 1"))
+            details.append(
+                .init(field: "error_rate", message: "error_rate + rate_limited_rate + hang_rate must not exceed 1"))
         }
         if let value = input["latency_ms"] {
             if let number = value.intValue, (0...maxLatencyMilliseconds).contains(number) {
                 settings.latencyMilliseconds = number
             } else {
-                details.append(.init(field: "latency_ms", message: "must be an integer from 0 to \(maxLatencyMilliseconds)"))
+                details.append(
+                    .init(field: "latency_ms", message: "must be an integer from 0 to \(maxLatencyMilliseconds)"))
             }
         }
         if let value = input["routes"] {
             let names = value.arrayValue?.compactMap(\.stringValue)
             if let names, names.count == value.arrayValue?.count {
                 for (index, name) in names.enumerated() where Endpoint(rawValue: name) == nil {
-                    details.append(.init(field: "routes[\(index)]", message: "'\(name)' is not a route such as POST /deals"))
+                    details.append(
+                        .init(field: "routes[\(index)]", message: "'\(name)' is not a route such as POST /deals"))
                 }
                 settings.routes = names
             } else {
-                details.append(.init(field: "routes", message: "must be an array of route templates such as POST /deals"))
+                details.append(
+                    .init(field: "routes", message: "must be an array of route templates such as POST /deals"))
             }
         }
         var seed: UInt64?
@@ -87,8 +91,10 @@ public struct FaultSettings: Sendable, Equatable {
 
     var json: JSONValue {
         [
-            "error_rate": .number(errorRate), "rate_limited_rate": .number(rateLimitedRate), "hang_rate": .number(hangRate),
-            "reset_after_commit_rate": .number(resetAfterCommitRate), "latency_ms": .number(Double(latencyMilliseconds)),
+            "error_rate": .number(errorRate), "rate_limited_rate": .number(rateLimitedRate),
+            "hang_rate": .number(hangRate),
+            "reset_after_commit_rate": .number(resetAfterCommitRate),
+            "latency_ms": .number(Double(latencyMilliseconds)),
             "routes": .array(routes.map(JSONValue.string)),
         ]
     }
@@ -99,7 +105,8 @@ public struct FaultSettings: Sendable, Equatable {
         var plan = FaultPlan(latencyMilliseconds: latencyMilliseconds)
         let roll = dice.next()
         if roll < errorRate {
-            plan.failure = .error([HTTPStatus.internalServerError, HTTPStatus(code: 502), .serviceUnavailable][dice.index(3)])
+            plan.failure = .error(
+                [HTTPStatus.internalServerError, HTTPStatus(code: 502), .serviceUnavailable][dice.index(3)])
         } else if roll < errorRate + rateLimitedRate {
             plan.failure = .rateLimited
         } else if roll < errorRate + rateLimitedRate + hangRate {

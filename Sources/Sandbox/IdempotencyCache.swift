@@ -56,21 +56,23 @@ struct IdempotencyCache: Sendable {
     }
 
     var snapshot: JSONValue {
-        .array(order[head...].compactMap { key in
-            entries[key].map { entry in
-                [
-                    "key": .string(key), "call": .string(entry.call), "request": entry.request,
-                    "status": .number(Double(entry.status)), "response": entry.response,
-                    "stored_at": .number(Double(entry.storedAt)),
-                ]
-            }
-        })
+        .array(
+            order[head...].compactMap { key in
+                entries[key].map { entry in
+                    [
+                        "key": .string(key), "call": .string(entry.call), "request": entry.request,
+                        "status": .number(Double(entry.status)), "response": entry.response,
+                        "stored_at": .number(Double(entry.storedAt)),
+                    ]
+                }
+            })
     }
 
     mutating func restore(_ snapshot: JSONValue) throws(SandboxError) {
         guard let stored = snapshot.arrayValue else { throw SandboxError("idempotency must be an array") }
         for item in stored {
-            guard let key = item["key"]?.stringValue, let call = item["call"]?.stringValue, let request = item["request"],
+            guard let key = item["key"]?.stringValue, let call = item["call"]?.stringValue,
+                let request = item["request"],
                 let status = item["status"]?.intValue, let response = item["response"],
                 let storedAt = item["stored_at"]?.intValue
             else { throw SandboxError("an idempotency entry lacks key, call, request, status, response or stored_at") }

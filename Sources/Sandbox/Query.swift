@@ -23,7 +23,8 @@ struct Query: Sendable {
         let unknown = pairs.map(\.name).filter { !allowed.contains($0) && !also($0) }
         guard unknown.isEmpty else {
             let expected = allowed.sorted().joined(separator: ", ")
-            throw .validation(unknown.map { ValidationDetail(field: $0, message: "unknown query parameter; expected \(expected)") })
+            throw .validation(
+                unknown.map { ValidationDetail(field: $0, message: "unknown query parameter; expected \(expected)") })
         }
     }
 

@@ -16,7 +16,10 @@ struct RateLimiter: Sendable {
 
         /// `X-RateLimit-Limit`, `-Remaining` and `-Reset` (seconds from now, as in the IETF RateLimit draft).
         var headers: HTTPHeaders {
-            ["X-RateLimit-Limit": String(limit), "X-RateLimit-Remaining": String(remaining), "X-RateLimit-Reset": String(resetSeconds)]
+            [
+                "X-RateLimit-Limit": String(limit), "X-RateLimit-Remaining": String(remaining),
+                "X-RateLimit-Reset": String(resetSeconds),
+            ]
         }
     }
 

@@ -90,7 +90,9 @@ public struct RateLimitPolicy: Sendable, Equatable, CustomStringConvertible {
         else { throw invalid }
         var burst = max(1, Int((rate * 2).rounded(.up)))
         if parts.count == 2 {
-            guard parts[1].hasPrefix("burst="), let value = Int(parts[1].dropFirst(6)), value >= 1 else { throw invalid }
+            guard parts[1].hasPrefix("burst="), let value = Int(parts[1].dropFirst(6)), value >= 1 else {
+                throw invalid
+            }
             burst = value
         }
         return RateLimitPolicy(ratePerSecond: rate, burst: burst)

@@ -69,7 +69,8 @@ struct SandboxControl {
         do {
             return try JSONValue(parsing: request.body)
         } catch {
-            throw APIError(status: .badRequest, code: "invalid_json", message: "the body is not JSON: \(error.description)")
+            throw APIError(
+                status: .badRequest, code: "invalid_json", message: "the body is not JSON: \(error.description)")
         }
     }
 

@@ -45,7 +45,9 @@ final class SandboxCore: Sendable {
             idempotency: IdempotencyCache(
                 retentionSeconds: Int(configuration.idempotencyRetention.components.seconds),
                 capacity: configuration.maxIdempotencyKeys),
-            limiter: configuration.rateLimit.map { RateLimiter(policy: $0, maxBuckets: configuration.maxRateLimitBuckets) },
+            limiter: configuration.rateLimit.map {
+                RateLimiter(policy: $0, maxBuckets: configuration.maxRateLimitBuckets)
+            },
             keys: [configuration.apiKey], seed: seed, dice: FaultDice(seed: seed))
     }
 
@@ -70,7 +72,8 @@ final class SandboxCore: Sendable {
             let authorized = token.map(state.keys.contains) ?? false
             var headers = HTTPHeaders()
             if var limiter = state.limiter {
-                let decision = limiter.take(authorized ? "key \(token!)" : "address \(remoteAddress)", now: MonotonicClock.now())
+                let decision = limiter.take(
+                    authorized ? "key \(token!)" : "address \(remoteAddress)", now: MonotonicClock.now())
                 state.limiter = limiter
                 headers = decision.headers
                 if !decision.allowed {
@@ -81,7 +84,10 @@ final class SandboxCore: Sendable {
             guard authorized else { return (.reply(APIError.unauthorized.reply), headers) }
             switch lookup {
             case .notFound:
-                return (.reply(APIError.notFound("no route \(head.method) \(head.path); see docs/teamopipe-api.md").reply), headers)
+                return (
+                    .reply(APIError.notFound("no route \(head.method) \(head.path); see docs/teamopipe-api.md").reply),
+                    headers
+                )
             case .methodNotAllowed(let allow):
                 var error = APIError(
                     status: .methodNotAllowed, code: "method_not_allowed",
@@ -94,7 +100,10 @@ final class SandboxCore: Sendable {
         }
     }
 
-    static let rateLimited = APIError(status: .tooManyRequests, code: "rate_limited", message: "too many requests; retry after the time in Retry-After").reply
+    static let rateLimited = APIError(
+        status: .tooManyRequests, code: "rate_limited",
+        message: "too many requests; retry after the time in Retry-After"
+    ).reply
 
     /// Carries out a call, replaying the first answer of a repeated `Idempotency-Key`. Returns the reply and
     /// whether the workspace changed.
@@ -104,7 +113,8 @@ final class SandboxCore: Sendable {
             do {
                 body = try JSONValue(parsing: request.body)
             } catch {
-                let error = APIError(status: .badRequest, code: "invalid_json", message: "the body is not JSON: \(error.description)")
+                let error = APIError(
+                    status: .badRequest, code: "invalid_json", message: "the body is not JSON: \(error.description)")
                 return (error.reply, false)
             }
         }
@@ -112,7 +122,10 @@ final class SandboxCore: Sendable {
         var idempotencyKey: String?
         if request.head.method == "POST", let key = request.head.headers["Idempotency-Key"] {
             guard (1...IdempotencyCache.maxKeyLength).contains(key.utf8.count) else {
-                return (APIError.badRequest("Idempotency-Key must be 1 to \(IdempotencyCache.maxKeyLength) bytes").reply, false)
+                return (
+                    APIError.badRequest("Idempotency-Key must be 1 to \(IdempotencyCache.maxKeyLength) bytes").reply,
+                    false
+                )
             }
             idempotencyKey = key
         }
@@ -123,10 +136,15 @@ final class SandboxCore: Sendable {
                 guard entry.call == call, entry.request == body ?? .null else {
                     let error = APIError(
                         status: HTTPStatus(code: 409), code: "idempotency_key_reused",
-                        message: "Idempotency-Key '\(idempotencyKey)' was first used for \(entry.call) with another body")
+                        message:
+                            "Idempotency-Key '\(idempotencyKey)' was first used for \(entry.call) with another body")
                     return (error.reply, false)
                 }
-                return (APIReply(status: HTTPStatus(code: entry.status), body: entry.response, headers: ["Idempotent-Replayed": "true"]), false)
+                return (
+                    APIReply(
+                        status: HTTPStatus(code: entry.status), body: entry.response,
+                        headers: ["Idempotent-Replayed": "true"]), false
+                )
             }
             var outcome: Outcome
             do throws(APIError) {
@@ -137,7 +155,9 @@ final class SandboxCore: Sendable {
             if let idempotencyKey {
                 state.idempotency.store(
                     idempotencyKey,
-                    .init(call: call, request: body ?? .null, status: outcome.reply.status.code, response: outcome.reply.body, storedAt: now))
+                    .init(
+                        call: call, request: body ?? .null, status: outcome.reply.status.code,
+                        response: outcome.reply.body, storedAt: now))
             }
             if outcome.changed || idempotencyKey != nil {
                 dataFile?.save(state.workspace, state.idempotency)
@@ -152,7 +172,9 @@ final class SandboxCore: Sendable {
     }
 
     static func bearerToken(_ headers: HTTPHeaders) -> String? {
-        guard let value = headers["Authorization"], value.count > 7, value.prefix(7).lowercased() == "bearer " else { return nil }
+        guard let value = headers["Authorization"], value.count > 7, value.prefix(7).lowercased() == "bearer " else {
+            return nil
+        }
         return String(value.dropFirst(7)).trimmingCharacters(in: " ")
     }
 

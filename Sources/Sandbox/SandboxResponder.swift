@@ -23,7 +23,8 @@ public struct SandboxResponder: HTTPResponder {
     }
 
     private func respondToAPI(_ request: HTTPRequest, context: HTTPRequestContext, writer: HTTPResponseWriter) {
-        let lookup = Endpoint.lookup(method: request.head.method, path: request.head.path.dropFirst(Endpoint.basePath.count))
+        let lookup = Endpoint.lookup(
+            method: request.head.method, path: request.head.path.dropFirst(Endpoint.basePath.count))
         let label: String
         if case .found(let endpoint, _) = lookup { label = endpoint.rawValue } else { label = SandboxStats.unmatched }
         let (admission, rateHeaders) = core.admit(request.head, lookup: lookup, remoteAddress: context.remoteAddress)
@@ -36,22 +37,34 @@ public struct SandboxResponder: HTTPResponder {
             core.record(label, String(reply.status.code))
             writer.write(response)
         }
-        guard case .proceed(let endpoint, let id, let plan) = admission else {
-            if case .reply(let reply) = admission { answer(reply) }
+        let (endpoint, id, plan): (Endpoint, String?, FaultPlan)
+        switch admission {
+        case .reply(let reply):
+            answer(reply)
             return
+        case .proceed(let found, let foundID, let drawn):
+            (endpoint, id, plan) = (found, foundID, drawn)
         }
         if plan.failure == .hang {
             core.record(label, "hang")
             core.logger.debug("sandbox fault: holding a request", ["route": .string(label)])
             DispatchQueue.global().asyncAfter(deadline: .now() + core.configuration.hangDuration.dispatch) {
-                writer.write(APIError(status: HTTPStatus(code: 504), code: "gateway_timeout", message: "the request was held by the hang fault").reply.response)
+                writer.write(
+                    APIError(
+                        status: HTTPStatus(code: 504), code: "gateway_timeout",
+                        message: "the request was held by the hang fault"
+                    ).reply.response)
             }
             return
         }
         let act: @Sendable () -> Void = {
             switch plan.failure {
             case .error(let status)?:
-                answer(APIError(status: status, code: Self.errorCode(status), message: "injected by the sandbox's error_rate fault").reply)
+                answer(
+                    APIError(
+                        status: status, code: Self.errorCode(status),
+                        message: "injected by the sandbox's error_rate fault"
+                    ).reply)
             case .rateLimited?:
                 var reply = SandboxCore.rateLimited
                 reply.headers.add(name: "Retry-After", value: "1")

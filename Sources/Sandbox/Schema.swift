@@ -70,7 +70,9 @@ struct Schema: Sendable {
     ])
 
     static let activity = Schema(fields: [
-        Field(name: "type", kind: .choice(["note", "call", "email", "meeting", "payment", "contract"]), required: true, nullable: false),
+        Field(
+            name: "type", kind: .choice(["note", "call", "email", "meeting", "payment", "contract"]), required: true,
+            nullable: false),
         Field(name: "text", kind: .text(maxLength: 10_000), required: true, nullable: false),
         Field(name: "occurred_at", kind: .timestamp, nullable: false),
     ])
@@ -99,7 +101,9 @@ struct InputValidator {
     /// The body as an object, or a 400 for anything else.
     static func object(_ body: JSONValue?) throws(APIError) -> [String: JSONValue] {
         guard let body else { throw .badRequest("the request needs a JSON object body") }
-        guard let members = body.objectValue else { throw .badRequest("the body must be a JSON object, not \(body.typeName)") }
+        guard let members = body.objectValue else {
+            throw .badRequest("the body must be a JSON object, not \(body.typeName)")
+        }
         return members
     }
 
@@ -175,7 +179,9 @@ struct InputValidator {
             return value
         case .choice(let choices):
             guard let text = value.stringValue else { return wrongType(field, "a string", value) }
-            guard choices.contains(text) else { return invalid(field, "must be one of \(choices.joined(separator: ", "))") }
+            guard choices.contains(text) else {
+                return invalid(field, "must be one of \(choices.joined(separator: ", "))")
+            }
             return value
         case .reference(let reference):
             guard let id = value.stringValue else { return wrongType(field, "an id string", value) }
@@ -201,21 +207,27 @@ struct InputValidator {
             if elements.count > Schema.maxTags { return invalid(field, "has more than \(Schema.maxTags) tags") }
             var tags: [JSONValue] = []
             for (index, element) in elements.enumerated() {
-                guard let tag = element.stringValue, !tag.isEmpty, tag.unicodeScalars.count <= Schema.maxTagLength else {
-                    fail("\(field)[\(index)]", "must be a non-empty string of at most \(Schema.maxTagLength) characters")
+                guard let tag = element.stringValue, !tag.isEmpty, tag.unicodeScalars.count <= Schema.maxTagLength
+                else {
+                    fail(
+                        "\(field)[\(index)]", "must be a non-empty string of at most \(Schema.maxTagLength) characters")
                     continue
                 }
                 if !tags.contains(element) { tags.append(.string(tag)) }
             }
             return .array(tags)
         case .dynamicFields(let entity):
-            guard let values = value.objectValue else { return wrongType(field, "an object of field id → value", value) }
+            guard let values = value.objectValue else {
+                return wrongType(field, "an object of field id → value", value)
+            }
             return .object(checkDynamicFields(values, entity: entity, field: field))
         }
     }
 
     /// The values of `values` valid for `entity`'s dynamic fields (`null` kept: it clears a value).
-    mutating func checkDynamicFields(_ values: [String: JSONValue], entity: DynamicFieldEntity, field: String) -> [String: JSONValue] {
+    mutating func checkDynamicFields(_ values: [String: JSONValue], entity: DynamicFieldEntity, field: String)
+        -> [String: JSONValue]
+    {
         var accepted: [String: JSONValue] = [:]
         for id in values.keys.sorted() {
             let value = values[id]!
@@ -237,7 +249,8 @@ struct InputValidator {
         return accepted
     }
 
-    private mutating func checkDynamicValue(_ value: JSONValue, _ definition: DynamicField, field: String) -> JSONValue? {
+    private mutating func checkDynamicValue(_ value: JSONValue, _ definition: DynamicField, field: String) -> JSONValue?
+    {
         switch definition.type {
         case .text: return check(value, .text(maxLength: 10_000), field: field)
         case .number:
@@ -303,7 +316,9 @@ struct InputValidator {
         guard text.utf8.count <= 253, labels.count >= 2 else { return false }
         return labels.allSatisfy { label in
             !label.isEmpty && label.utf8.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
-                && label.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" }
+                && label.unicodeScalars.allSatisfy {
+                    $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-"
+                }
         }
     }
 

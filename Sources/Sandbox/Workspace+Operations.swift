@@ -10,7 +10,8 @@ extension Workspace {
     typealias Record = ObjectTable.Record
 
     /// Carries out one call of the contract. `id` is the `{id}` of the path; `body` the parsed JSON body.
-    mutating func perform(_ endpoint: Endpoint, id: String?, query: Query, body: JSONValue?) throws(APIError) -> Outcome {
+    mutating func perform(_ endpoint: Endpoint, id: String?, query: Query, body: JSONValue?) throws(APIError) -> Outcome
+    {
         if !endpoint.isWrite {
             return Outcome(reply: try read(endpoint, query: query), changed: false)
         }
@@ -20,7 +21,8 @@ extension Workspace {
         switch endpoint {
         case .upsertContact: reply = try upsertContact(input)
         case .createOrganization:
-            reply = .data(try create(in: \.organizations, input, schema: .organization, timestamps: false), status: .created)
+            reply = .data(
+                try create(in: \.organizations, input, schema: .organization, timestamps: false), status: .created)
         case .createDeal: reply = .data(try createDeals([input], prefix: "")[0], status: .created)
         case .bulkCreateDeals: reply = try bulkCreateDeals(input)
         case .updateDeal: reply = .data(try updateDeal(id!, input))
@@ -31,7 +33,8 @@ extension Workspace {
             reply = .data(try setDynamicFields(in: \.organizations, id!, input, entity: .organization))
         case .logDealActivity: reply = .data(try logActivity(on: \.deals, id!, input), status: .created)
         case .logContactActivity: reply = .data(try logActivity(on: \.contacts, id!, input), status: .created)
-        case .createTask: reply = .data(try create(in: \.tasks, input, schema: .task, timestamps: false), status: .created)
+        case .createTask:
+            reply = .data(try create(in: \.tasks, input, schema: .task, timestamps: false), status: .created)
         case .listPipelines, .listDynamicFields, .listMembers, .findOrganizations, .findDeals:
             preconditionFailure("reads are answered above")
         }
@@ -45,7 +48,8 @@ extension Workspace {
         switch endpoint {
         case .listPipelines:
             try query.check(allowed: paging)
-            return .page(try PageRequest(query).page(catalog.pipelines.enumerated().map { ($0.offset, $0.element.json) }))
+            return .page(
+                try PageRequest(query).page(catalog.pipelines.enumerated().map { ($0.offset, $0.element.json) }))
         case .listMembers:
             try query.check(allowed: paging)
             return .page(try PageRequest(query).page(catalog.members.enumerated().map { ($0.offset, $0.element.json) }))
@@ -74,7 +78,9 @@ extension Workspace {
 
     private func findDeals(_ query: Query) throws(APIError) -> Page {
         let filters: Set = ["contact_email", "stage_id", "pipeline_id", "organization_id", "title"]
-        try query.check(allowed: filters.union(["cursor", "limit"])) { $0.hasPrefix("dynamic_field[") && $0.hasSuffix("]") }
+        try query.check(allowed: filters.union(["cursor", "limit"])) {
+            $0.hasPrefix("dynamic_field[") && $0.hasSuffix("]")
+        }
         var details: [ValidationDetail] = []
         if let stage = query["stage_id"], catalog.stage(stage) == nil {
             details.append(.init(field: "stage_id", message: "no stage has id '\(stage)'"))

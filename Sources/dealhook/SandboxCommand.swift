@@ -22,7 +22,9 @@ enum SandboxCommand {
         var configuration = SandboxConfiguration()
         do {
             if let listen = options.values["--listen"] {
-                configuration.addresses = try listen.map { text throws(HTTPServerError) in try BindAddress(parsing: text) }
+                configuration.addresses = try listen.map { text throws(HTTPServerError) in
+                    try BindAddress(parsing: text)
+                }
             }
         } catch {
             return usageError(error.description)
@@ -49,7 +51,8 @@ enum SandboxCommand {
         var level = LogLevel.info
         if let name = options.value("--log-level") {
             guard let parsed = LogLevel(name: name) else {
-                return usageError("unknown log level '\(name)'; use trace, debug, info, notice, warning, error or critical")
+                return usageError(
+                    "unknown log level '\(name)'; use trace, debug, info, notice, warning, error or critical")
             }
             level = parsed
         }

@@ -16,7 +16,8 @@ struct AuthTests {
 
     @Test func aMalformedAuthorizationHeaderGets401() throws {
         let harness = try SandboxHarness()
-        let response = try harness.send("GET", "/api/v2/pipelines", key: nil, headers: ["Authorization": "Basic c2FuZGJveC1rZXk="])
+        let response = try harness.send(
+            "GET", "/api/v2/pipelines", key: nil, headers: ["Authorization": "Basic c2FuZGJveC1rZXk="])
         #expect(response.status == 401)
     }
 
@@ -75,7 +76,10 @@ struct CatalogTests {
         let sales = try #require(pipelines.first)
         #expect(sales["id"] == "pipeline_sales")
         let stages = sales["stages"]?.arrayValue ?? []
-        #expect(stages.compactMap { $0["name"]?.stringValue } == ["Lead", "Contacted", "Proposal", "Negotiating", "Won", "Lost"])
+        #expect(
+            stages.compactMap { $0["name"]?.stringValue } == [
+                "Lead", "Contacted", "Proposal", "Negotiating", "Won", "Lost",
+            ])
         #expect(stages.first == ["id": "stage_sales_lead", "name": "Lead", "position": 1])
         #expect(pipelines[1]["stages"]?.arrayValue?.count == 4)
     }
@@ -89,7 +93,10 @@ struct CatalogTests {
         #expect(fields.allSatisfy { $0["entity"] == "deal" })
         let product = try #require(fields.first { $0["id"] == "field_product" })
         #expect(product["type"] == "select")
-        #expect(product["options"]?.arrayValue?.compactMap { $0["label"]?.stringValue } == ["Starter", "Growth", "Enterprise"])
+        #expect(
+            product["options"]?.arrayValue?.compactMap { $0["label"]?.stringValue } == [
+                "Starter", "Growth", "Enterprise",
+            ])
         #expect(fields.first { $0["id"] == "field_budget" }?["type"] == "number")
 
         let contacts = try harness.api("GET", "/dynamic-fields?entity=contact")
@@ -101,10 +108,11 @@ struct CatalogTests {
     @Test func membersAreAnAdminAndAMember() throws {
         let harness = try SandboxHarness()
         let members = try harness.api("GET", "/members").json["data"]?.arrayValue ?? []
-        #expect(members == [
-            ["id": "member_ana", "email": "ana@example.com", "name": "Ana Alves", "role": "admin"],
-            ["id": "member_ben", "email": "ben@example.com", "name": "Ben Brandt", "role": "member"],
-        ])
+        #expect(
+            members == [
+                ["id": "member_ana", "email": "ana@example.com", "name": "Ana Alves", "role": "admin"],
+                ["id": "member_ben", "email": "ben@example.com", "name": "Ben Brandt", "role": "member"],
+            ])
     }
 
     @Test func unknownQueryParametersAndBadPagingAre422() throws {

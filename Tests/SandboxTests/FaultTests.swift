@@ -1,7 +1,7 @@
 import Dispatch
 import JSON
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Sandbox: fault injection")
 struct FaultTests {
@@ -10,22 +10,31 @@ struct FaultTests {
         let initial = try harness.control("GET", "/faults")
         #expect(initial.json["data"]?["error_rate"] == 0)
         #expect(initial.json["data"]?["seed"] == 7)
-        let set = try harness.control("POST", "/faults", ["error_rate": 0.3, "rate_limited_rate": 0.1, "latency_ms": 20, "hang_rate": 0.01, "reset_after_commit_rate": 0.02])
+        let set = try harness.control(
+            "POST", "/faults",
+            [
+                "error_rate": 0.3, "rate_limited_rate": 0.1, "latency_ms": 20, "hang_rate": 0.01,
+                "reset_after_commit_rate": 0.02,
+            ])
         #expect(set.status == 200)
         let read = try harness.control("GET", "/faults").json["data"]
-        #expect(read == [
-            "error_rate": 0.3, "rate_limited_rate": 0.1, "latency_ms": 20, "hang_rate": 0.01, "reset_after_commit_rate": 0.02,
-            "routes": [], "seed": 7,
-        ])
+        #expect(
+            read == [
+                "error_rate": 0.3, "rate_limited_rate": 0.1, "latency_ms": 20, "hang_rate": 0.01,
+                "reset_after_commit_rate": 0.02,
+                "routes": [], "seed": 7,
+            ])
         let replaced = try harness.control("POST", "/faults", ["latency_ms": 5]).json["data"]
         #expect(replaced?["error_rate"] == 0, "a POST replaces every setting")
     }
 
     @Test func invalidSettingsGet422() throws {
         let harness = try SandboxHarness()
-        let result = try harness.control("POST", "/faults", [
-            "error_rate": 1.5, "latency_ms": -1, "hang": 1, "routes": ["POST /nowhere"], "seed": "x",
-        ])
+        let result = try harness.control(
+            "POST", "/faults",
+            [
+                "error_rate": 1.5, "latency_ms": -1, "hang": 1, "routes": ["POST /nowhere"], "seed": "x",
+            ])
         #expect(result.status == 422)
         #expect(Set(result.json.detailFields) == ["error_rate", "latency_ms", "hang", "routes[0]", "seed"])
         let sum = try harness.control("POST", "/faults", ["error_rate": 0.6, "rate_limited_rate": 0.6])
@@ -78,13 +87,16 @@ struct FaultTests {
         _ = try harness.control("POST", "/faults", ["reset_after_commit_rate": 1])
         #expect(try harness.api("GET", "/pipelines").status == 200, "reads are never reset")
         let connection = try harness.connect()
-        try connection.send(SandboxHarness.request("POST", "/api/v2/deals", json: ["title": "Lost answer"], headers: ["Idempotency-Key": "evt_9:deal"]))
+        try connection.send(
+            SandboxHarness.request(
+                "POST", "/api/v2/deals", json: ["title": "Lost answer"], headers: ["Idempotency-Key": "evt_9:deal"]))
         #expect(throws: TestConnectionError.self) { try connection.readResponse() }
         #expect(try harness.objectCount("deals") == 1)
         #expect(try harness.control("GET", "/stats").json["requests"]?["POST /deals"] == ["reset": 1])
 
         _ = try harness.control("POST", "/faults", [:])
-        let retry = try harness.api("POST", "/deals", ["title": "Lost answer"], headers: ["Idempotency-Key": "evt_9:deal"])
+        let retry = try harness.api(
+            "POST", "/deals", ["title": "Lost answer"], headers: ["Idempotency-Key": "evt_9:deal"])
         #expect(retry.status == 201)
         #expect(retry.json.dataID == "deal_1")
         #expect(retry.response.header("Idempotent-Replayed") == "true")

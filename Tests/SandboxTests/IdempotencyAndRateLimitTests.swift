@@ -18,7 +18,9 @@ struct IdempotencyTests {
         let stats = try harness.control("GET", "/stats").json
         #expect(stats["requests"]?["POST /deals"] == ["201": 2])
 
-        #expect(try harness.api("POST", "/deals", ["title": "Once"], headers: ["Idempotency-Key": "evt_2:deal"]).status == 201)
+        #expect(
+            try harness.api("POST", "/deals", ["title": "Once"], headers: ["Idempotency-Key": "evt_2:deal"]).status
+                == 201)
         #expect(try harness.objectCount("deals") == 2)
         #expect(try harness.api("POST", "/deals", ["title": "Twice"]).status == 201, "without a key, every POST acts")
         #expect(try harness.objectCount("deals") == 3)
@@ -29,7 +31,9 @@ struct IdempotencyTests {
         let headers = ["Idempotency-Key": "evt_3:deal"]
         let first = try harness.api("POST", "/deals", ["title": "T", "value": 1], headers: headers)
         #expect(first.status == 422)
-        #expect(try harness.api("POST", "/deals", ["title": "T", "value": 1], headers: headers).response.body == first.response.body)
+        #expect(
+            try harness.api("POST", "/deals", ["title": "T", "value": 1], headers: headers).response.body
+                == first.response.body)
     }
 
     @Test func bulkAndUpsertReplayToo() throws {

@@ -3,8 +3,8 @@ import HTTP
 import JSON
 import Logging
 import Sandbox
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Sandbox: stats, reset, persistence, listening")
 struct LifecycleTests {
@@ -17,10 +17,11 @@ struct LifecycleTests {
         _ = try harness.api("GET", "/nothing")
         _ = try harness.api("GET", "/members", key: "bad")
         let stats = try harness.control("GET", "/stats").json
-        #expect(stats["requests"] == [
-            "POST /deals": ["201": 1], "POST /deals/{id}/stage": ["200": 1, "404": 1], "POST /tasks": ["201": 1],
-            "(unmatched)": ["404": 1], "GET /members": ["401": 1],
-        ])
+        #expect(
+            stats["requests"] == [
+                "POST /deals": ["201": 1], "POST /deals/{id}/stage": ["200": 1, "404": 1], "POST /tasks": ["201": 1],
+                "(unmatched)": ["404": 1], "GET /members": ["401": 1],
+            ])
         #expect(stats["objects"] == ["deals": 1, "contacts": 0, "organizations": 0, "tasks": 1, "activities": 0])
     }
 
@@ -53,7 +54,9 @@ struct LifecycleTests {
         do {
             let harness = try SandboxHarness { $0.dataFile = path }
             let contact = try harness.api("POST", "/contacts/upsert", ["email": "keep@example.com"]).json.dataID!
-            _ = try harness.api("POST", "/deals", ["title": "Kept", "contact_ids": [.string(contact)]], headers: ["Idempotency-Key": "evt:1"])
+            _ = try harness.api(
+                "POST", "/deals", ["title": "Kept", "contact_ids": [.string(contact)]],
+                headers: ["Idempotency-Key": "evt:1"])
             _ = try harness.api("POST", "/deals/deal_1/activities", ["type": "note", "text": "n"])
         }
         #expect(FileManager.default.fileExists(atPath: path))
@@ -62,17 +65,20 @@ struct LifecycleTests {
         let found = try harness.api("GET", "/deals?contact_email=keep%40example.com")
         #expect(found.json["data"]?.arrayValue?.compactMap { $0["title"]?.stringValue } == ["Kept"])
         #expect(try harness.objectCount("activities") == 1)
-        let replay = try harness.api("POST", "/deals", ["title": "Kept", "contact_ids": ["contact_1"]], headers: ["Idempotency-Key": "evt:1"])
+        let replay = try harness.api(
+            "POST", "/deals", ["title": "Kept", "contact_ids": ["contact_1"]], headers: ["Idempotency-Key": "evt:1"])
         #expect(replay.response.header("Idempotent-Replayed") == "true", "idempotency keys survive too")
         #expect(try harness.api("POST", "/deals", ["title": "Next"]).json.dataID == "deal_2", "ids continue")
     }
 
     @Test func aDamagedDataFileIsRefusedWithItsPath() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sandbox-\(UUID().uuidString).json").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sandbox-\(UUID().uuidString).json")
+            .path
         try "{\"format\": 1".write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let error = #expect(throws: SandboxError.self) {
-            _ = try TeamopipeSandbox(configuration: SandboxConfiguration(dataFile: path), logger: Logger(handler: InMemoryLogHandler()))
+            _ = try TeamopipeSandbox(
+                configuration: SandboxConfiguration(dataFile: path), logger: Logger(handler: InMemoryLogHandler()))
         }
         #expect(error?.message.contains(path) == true)
     }
@@ -80,12 +86,14 @@ struct LifecycleTests {
     @Test func onlyLoopbackUnlessAllowed() throws {
         let logger = Logger(handler: InMemoryLogHandler())
         let open = TeamopipeSandbox.self
-        let refused = try open.init(configuration: SandboxConfiguration(addresses: [BindAddress(host: "0.0.0.0", port: 0)]), logger: logger)
+        let refused = try open.init(
+            configuration: SandboxConfiguration(addresses: [BindAddress(host: "0.0.0.0", port: 0)]), logger: logger)
         let error = #expect(throws: SandboxError.self) { try refused.start() }
         #expect(error?.message.contains("--listen-any") == true)
 
         let allowed = try open.init(
-            configuration: SandboxConfiguration(addresses: [BindAddress(host: "0.0.0.0", port: 0)], allowNonLoopback: true), logger: logger)
+            configuration: SandboxConfiguration(
+                addresses: [BindAddress(host: "0.0.0.0", port: 0)], allowNonLoopback: true), logger: logger)
         let port = try allowed.start()[0].port
         defer { allowed.shutdown() }
         let connection = try TestConnection(port: port)
@@ -101,8 +109,11 @@ struct LifecycleTests {
     }
 
     @Test func theResponderWorksInProcess() throws {
-        let sandbox = try TeamopipeSandbox(configuration: SandboxConfiguration(), logger: Logger(handler: InMemoryLogHandler()))
-        let head = HTTPRequestHead(method: "GET", target: "/api/v2/members", version: .http1_1, headers: ["Authorization": "Bearer \(sandbox.apiKey)"])
+        let sandbox = try TeamopipeSandbox(
+            configuration: SandboxConfiguration(), logger: Logger(handler: InMemoryLogHandler()))
+        let head = HTTPRequestHead(
+            method: "GET", target: "/api/v2/members", version: .http1_1,
+            headers: ["Authorization": "Bearer \(sandbox.apiKey)"])
         let answer = Answer()
         sandbox.responder.respond(
             to: HTTPRequest(head: head), context: HTTPRequestContext(remoteAddress: "127.0.0.1", receivedAt: 0),
@@ -121,7 +132,9 @@ private final class Answer: @unchecked Sendable {
 @Suite("dealhook sandbox")
 struct SandboxCommandTests {
     @Test func answersOnItsPrintedPortAndStopsOnSIGTERM() throws {
-        let process = try DealhookProcess(["sandbox", "--listen", "127.0.0.1:0", "--api-key", "demo-key-1", "--rate-limit", "off", "--seed", "3"])
+        let process = try DealhookProcess([
+            "sandbox", "--listen", "127.0.0.1:0", "--api-key", "demo-key-1", "--rate-limit", "off", "--seed", "3",
+        ])
         let port = try process.waitForListeningPort()
         let connection = try TestConnection(port: port)
         try connection.send(SandboxHarness.request("GET", "/api/v2/pipelines", key: "demo-key-1"))

@@ -1,5 +1,6 @@
-@testable import Sandbox
 import Testing
+
+@testable import Sandbox
 
 @Suite("Sandbox: token bucket with a stepped clock")
 struct RateLimiterTests {

@@ -3,8 +3,8 @@ import HTTP
 import JSON
 import Logging
 import Sandbox
-import Testing
 import TestSupport
+import Testing
 
 /// A sandbox on an ephemeral loopback port, shut down when the test lets go of it, with a small JSON client.
 final class SandboxHarness {
@@ -23,7 +23,8 @@ final class SandboxHarness {
 
     /// Sends one request on a new connection and reads the response.
     func send(
-        _ method: String, _ path: String, json body: JSONValue? = nil, key: String? = SandboxConfiguration.defaultAPIKey,
+        _ method: String, _ path: String, json body: JSONValue? = nil,
+        key: String? = SandboxConfiguration.defaultAPIKey,
         headers: [String: String] = [:], timeoutSeconds: Int = 5
     ) throws -> TestResponse {
         let connection = try connect(timeoutSeconds: timeoutSeconds)
@@ -56,7 +57,8 @@ final class SandboxHarness {
     }
 
     static func request(
-        _ method: String, _ path: String, json body: JSONValue? = nil, key: String? = SandboxConfiguration.defaultAPIKey,
+        _ method: String, _ path: String, json body: JSONValue? = nil,
+        key: String? = SandboxConfiguration.defaultAPIKey,
         headers: [String: String] = [:]
     ) -> String {
         var text = "\(method) \(path) HTTP/1.1\r\nHost: sandbox\r\n"

@@ -1,5 +1,6 @@
-@testable import Sandbox
 import Testing
+
+@testable import Sandbox
 
 @Suite("Sandbox: timestamps and query strings")
 struct TimestampAndQueryTests {
@@ -9,7 +10,10 @@ struct TimestampAndQueryTests {
         #expect(Timestamp.parse("2025-03-01T09:30:00Z") == 1_740_821_400)
         #expect(Timestamp.parse("2025-03-01T10:30:00.125+01:00") == 1_740_821_400)
         #expect(Timestamp.parse("2025-03-01T04:30:00-05:00") == 1_740_821_400)
-        for bad in ["2025-03-01", "2025-03-01T09:30:00", "2025-02-30T00:00:00Z", "2025-03-01T25:00:00Z", "2025-03-01T09:30:00Zjunk"] {
+        for bad in [
+            "2025-03-01", "2025-03-01T09:30:00", "2025-02-30T00:00:00Z", "2025-03-01T25:00:00Z",
+            "2025-03-01T09:30:00Zjunk",
+        ] {
             #expect(Timestamp.parse(bad) == nil, "\(bad)")
         }
         #expect(Timestamp.isDate("2024-02-29"))

@@ -1,8 +1,8 @@
 import Dispatch
 import Glibc
 import HTTP
-import Testing
 import TestSupport
+import Testing
 
 /// Aborts `/abort` at once and `/abort-later` from another thread; echoes everything else.
 private struct AbortingResponder: HTTPResponder {
