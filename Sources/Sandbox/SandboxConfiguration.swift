@@ -98,7 +98,7 @@ public struct RateLimitPolicy: Sendable, Equatable, CustomStringConvertible {
         return RateLimitPolicy(ratePerSecond: rate, burst: burst)
     }
 
-    public var description: String { "\(ratePerSecond.formatted)/s,burst=\(burst)" }
+    public var description: String { "\(ratePerSecond.compactText)/s,burst=\(burst)" }
 }
 
 /// A failure to configure or start the sandbox, with a message for the operator.
@@ -112,7 +112,7 @@ public struct SandboxError: Error, Sendable, CustomStringConvertible {
 
 extension Double {
     /// Integral values without a fraction (`20`, not `20.0`).
-    var formatted: String {
+    var compactText: String {
         rounded() == self && abs(self) < 1e15 ? String(Int(self)) : String(self)
     }
 }

@@ -29,14 +29,16 @@ public struct SandboxResponder: HTTPResponder {
         if case .found(let endpoint, _) = lookup { label = endpoint.rawValue } else { label = SandboxStats.unmatched }
         let (admission, rateHeaders) = core.admit(request.head, lookup: lookup, remoteAddress: context.remoteAddress)
         let core = self.core
-        let answer: @Sendable (APIReply) -> Void = { reply in
+        // Sends a reply with the rate-limit headers, counting it in the stats unless it was counted already.
+        let send: @Sendable (APIReply, _ counted: Bool) -> Void = { reply, counted in
             var response = reply.response
             for field in rateHeaders where !response.headers.contains(name: field.name) {
                 response.headers.add(name: field.name, value: field.value)
             }
-            core.record(label, String(reply.status.code))
+            if !counted { core.record(label, String(reply.status.code)) }
             writer.write(response)
         }
+        let answer: @Sendable (APIReply) -> Void = { send($0, false) }
         let (endpoint, id, plan): (Endpoint, String?, FaultPlan)
         switch admission {
         case .reply(let reply):
@@ -49,11 +51,10 @@ public struct SandboxResponder: HTTPResponder {
             core.record(label, "hang")
             core.logger.debug("sandbox fault: holding a request", ["route": .string(label)])
             DispatchQueue.global().asyncAfter(deadline: .now() + core.configuration.hangDuration.dispatch) {
-                writer.write(
-                    APIError(
-                        status: HTTPStatus(code: 504), code: "gateway_timeout",
-                        message: "the request was held by the hang fault"
-                    ).reply.response)
+                let timeout = APIError(
+                    status: HTTPStatus(code: 504), code: "gateway_timeout",
+                    message: "the request was held by the hang fault")
+                send(timeout.reply, true)
             }
             return
         }

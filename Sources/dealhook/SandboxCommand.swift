@@ -1,4 +1,3 @@
-import Dispatch
 import Glibc
 import HTTP
 import Logging
@@ -57,6 +56,8 @@ enum SandboxCommand {
             level = parsed
         }
         let logger = Logger(level: level, handler: JSONLinesLogHandler())
+        signal(SIGPIPE, SIG_IGN)
+        let stopSignals = blockStopSignals()
         let sandbox: TeamopipeSandbox
         do {
             sandbox = try TeamopipeSandbox(configuration: configuration, logger: logger)
@@ -70,26 +71,29 @@ enum SandboxCommand {
             StandardStream.error("dealhook sandbox: \(error.message)")
             return ExitStatus.failure
         }
-        runUntilSignalled(sandbox, logger: logger)
+        waitForSignal(stopSignals, sandbox, logger: logger)
     }
 
-    /// Serves until SIGTERM or SIGINT, then shuts down (writing the data file) and exits 0.
-    private static func runUntilSignalled(_ sandbox: TeamopipeSandbox, logger: Logger) -> Never {
-        signal(SIGPIPE, SIG_IGN)
-        let queue = DispatchQueue(label: "dealhook.sandbox.signals")
-        var sources: [DispatchSourceSignal] = []
-        for number in [SIGTERM, SIGINT] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler {
-                logger.info("signal received", ["signal": .string(number == SIGTERM ? "SIGTERM" : "SIGINT")])
-                sandbox.shutdown()
-                exit(0)
-            }
-            source.resume()
-            sources.append(source)
-        }
-        withExtendedLifetime(sources) { dispatchMain() }
+    /// Blocks SIGTERM and SIGINT in this thread and in every thread started after it, so that a signal that
+    /// arrives at any time stays pending until `waitForSignal` takes it. (A Dispatch signal source registers
+    /// asynchronously after `resume`, leaving a window in which an early signal is lost.)
+    private static func blockStopSignals() -> sigset_t {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        return signals
+    }
+
+    /// Waits for SIGTERM or SIGINT, then shuts down (writing the data file) and exits 0.
+    private static func waitForSignal(_ signals: sigset_t, _ sandbox: TeamopipeSandbox, logger: Logger) -> Never {
+        var signals = signals
+        var number: Int32 = 0
+        while sigwait(&signals, &number) != 0 {}
+        logger.info("signal received", ["signal": .string(number == SIGTERM ? "SIGTERM" : "SIGINT")])
+        sandbox.shutdown()
+        exit(ExitStatus.success)
     }
 
     private static func usageError(_ message: String) -> Int32 {

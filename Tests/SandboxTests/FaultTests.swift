@@ -119,6 +119,9 @@ struct FaultTests {
         _ = try harness.control("POST", "/faults", ["hang_rate": 1])
         let result = try harness.api("GET", "/members")
         #expect(result.status == 504)
+        #expect(result.json.errorCode == "gateway_timeout")
+        #expect(result.response.header("X-RateLimit-Remaining") != nil)
+        #expect(try harness.control("GET", "/stats").json["requests"]?["GET /members"] == ["hang": 1])
     }
 
     @Test func aSeedGivesTheSameFaults() throws {

@@ -148,6 +148,20 @@ struct SandboxCommandTests {
         #expect(process.waitForExit(seconds: 10) == 0)
     }
 
+    @Test func aSignalSentAtOnceIsNotLostAndTheDataFileIsWritten() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sandbox-\(UUID().uuidString).json")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for _ in 0..<3 {
+            let process = try DealhookProcess(["sandbox", "--listen", "127.0.0.1:0", "--data", path])
+            _ = try process.waitForListeningPort()
+            process.send(signal: SIGTERM)
+            #expect(process.waitForExit(seconds: 10) == 0)
+        }
+        let stored = try JSONValue(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        #expect(stored["format"] == "dealhook-sandbox/1")
+    }
+
     @Test func refusesANonLoopbackAddress() throws {
         let result = try DealhookProcess.run(["sandbox", "--listen", "0.0.0.0:0"])
         #expect(result.status == 1)
