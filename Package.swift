@@ -33,7 +33,8 @@ let package = Package(
             name: "Queue", dependencies: ["CSQLite", "JSON", "Logging", "Metrics", "Rules", "Teamopipe"],
             swiftSettings: strictSettings),
         .target(name: "App", dependencies: ["HTTP", "Logging", "Metrics", "Rules"], swiftSettings: strictSettings),
-        .executableTarget(name: "dealhook", dependencies: ["App"], swiftSettings: strictSettings),
+        .target(name: "Sandbox", dependencies: ["HTTP", "JSON", "Logging"], swiftSettings: strictSettings),
+        .executableTarget(name: "dealhook", dependencies: ["App", "Sandbox"], swiftSettings: strictSettings),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSettings),
@@ -43,6 +44,9 @@ let package = Package(
         .testTarget(name: "TeamopipeTests", dependencies: ["Teamopipe", "JSON", "Rules"], swiftSettings: strictSettings),
         .testTarget(name: "QueueTests", dependencies: ["Queue"], swiftSettings: strictSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "SandboxTests", dependencies: ["Sandbox", "HTTP", "JSON", "TestSupport", "dealhook"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "AppTests", dependencies: ["App", "HTTP", "TestSupport", "dealhook"], swiftSettings: strictSettings),
     ]

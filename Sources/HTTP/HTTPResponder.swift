@@ -29,14 +29,22 @@ public struct HTTPRequestContext: Sendable {
 /// Sends the one response of one request, from any thread.
 public struct HTTPResponseWriter: Sendable {
     private let deliver: @Sendable (HTTPResponse) -> Void
+    private let drop: @Sendable () -> Void
 
-    /// A writer that hands the response to `deliver` (the server's, or a test's).
-    public init(_ deliver: @escaping @Sendable (HTTPResponse) -> Void) {
+    /// A writer that hands the response to `deliver` (the server's, or a test's), and an abort to `abort`.
+    public init(_ deliver: @escaping @Sendable (HTTPResponse) -> Void, abort: @escaping @Sendable () -> Void = {}) {
         self.deliver = deliver
+        self.drop = abort
     }
 
-    /// Sends the response. Call exactly once per request.
+    /// Sends the response. Call exactly once per request (or call `abort` instead).
     public func write(_ response: HTTPResponse) {
         deliver(response)
+    }
+
+    /// Answers nothing: the connection is reset at once, and any of its output not yet sent is discarded.
+    /// For simulating a failure of the network after the server acted (the Teamopipe sandbox's faults).
+    public func abort() {
+        drop()
     }
 }

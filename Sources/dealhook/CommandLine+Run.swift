@@ -12,6 +12,8 @@ extension CommandLine {
         switch name {
         case "serve":
             return ServeCommand.run(rest)
+        case "sandbox":
+            return SandboxCommand.run(rest)
         case "version", "--version":
             StandardStream.output("dealhook \(DealhookVersion.current)")
             return ExitStatus.success

@@ -7,6 +7,7 @@ enum Usage {
 
         Commands:
           serve      run the HTTP server
+          sandbox    run a simulator of the Teamopipe API, with fault injection
           version    print the version
           help       show help for a command (also: dealhook <command> --help)
         """
@@ -22,6 +23,26 @@ enum Usage {
                              port; repeatable; overrides server.listen and DEALHOOK_LISTEN
           --log-level LEVEL  trace, debug, info (default), notice, warning, error or critical
           --help             show this help
+        """
+
+    static let sandbox = """
+        Usage: dealhook sandbox [--listen ADDR]... [--api-key KEY] [--data FILE] [--rate-limit 20/s|off]
+                                [--seed N] [--listen-any] [--log-level LEVEL]
+
+        Runs a simulator of the Teamopipe API (docs/teamopipe-api.md) under /api/v2, seeded with a demo
+        workspace, until SIGTERM or SIGINT. Faults, stats, reset and API keys are controlled through /_sandbox
+        (docs/sandbox.md).
+
+        Options:
+          --listen ADDR        address to listen on (default 127.0.0.1:8099; port 0 picks a free port);
+                               repeatable; loopback only unless --listen-any
+          --api-key KEY        the API key valid at start (default sandbox-key)
+          --data FILE          keep the workspace in this JSON file (loaded at start, rewritten on change)
+          --rate-limit LIMIT   RATE/s or RATE/s,burst=N per API key (default 20/s,burst=40), or off
+          --seed N             seed the fault injection's randomness, for reproducible runs
+          --listen-any         allow addresses other than loopback (the sandbox has no real security)
+          --log-level LEVEL    trace, debug, info (default), notice, warning, error or critical
+          --help               show this help
         """
 
     static let version = """
@@ -40,6 +61,7 @@ enum Usage {
     static func of(_ command: String) -> String? {
         switch command {
         case "serve": serve
+        case "sandbox": sandbox
         case "version": version
         case "help": help
         default: nil

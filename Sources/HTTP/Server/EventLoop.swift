@@ -129,6 +129,14 @@ final class EventLoop: @unchecked Sendable {
         connection.send(response)
     }
 
+    /// Resets the connection that is waiting for a response instead of answering it, unless it has gone.
+    func abort(fileDescriptor: Int32, connectionID: UInt64) {
+        guard let connection = connection(fileDescriptor: fileDescriptor), connection.id == connectionID else {
+            return
+        }
+        connection.abortResponse()
+    }
+
     /// Called by a connection when it has closed its socket.
     func connectionClosed(_ connection: HTTPConnection) {
         connections[Int(connection.fileDescriptor)] = nil

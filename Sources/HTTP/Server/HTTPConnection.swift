@@ -110,6 +110,16 @@ final class HTTPConnection {
         }
     }
 
+    /// Resets the connection instead of answering the request being answered (`HTTPResponseWriter.abort`).
+    func abortResponse() {
+        guard !closed, case .responding = phase else { return }
+        logger.debug("connection reset by the responder", ["remote": .string(remoteAddress)])
+        // A zero linger time makes close(2) send a RST rather than a FIN: the peer sees a reset, as after a crash.
+        var option = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fileDescriptor, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+        close()
+    }
+
     /// Closes the connection as soon as it is between requests (server shutdown).
     func drain() {
         draining = true
@@ -219,9 +229,13 @@ final class HTTPConnection {
 
     private func dispatch(_ request: HTTPRequest) {
         let context = HTTPRequestContext(remoteAddress: remoteAddress, receivedAt: MonotonicClock.now())
-        let writer = HTTPResponseWriter { [loop, fileDescriptor, id] response in
-            loop.execute { loop.deliver(response, fileDescriptor: fileDescriptor, connectionID: id) }
-        }
+        let writer = HTTPResponseWriter(
+            { [loop, fileDescriptor, id] response in
+                loop.execute { loop.deliver(response, fileDescriptor: fileDescriptor, connectionID: id) }
+            },
+            abort: { [loop, fileDescriptor, id] in
+                loop.execute { loop.abort(fileDescriptor: fileDescriptor, connectionID: id) }
+            })
         shared.responder.respond(to: request, context: context, writer: writer)
     }
 
