@@ -1,4 +1,3 @@
-import Dispatch
 import Glibc
 import HTTP
 import Logging
@@ -90,23 +89,12 @@ public final class Service: Sendable {
         return drained
     }
 
-    /// Runs until SIGTERM or SIGINT, then stops gracefully and exits the process with status 0.
-    public func runUntilSignalled() -> Never {
-        signal(SIGPIPE, SIG_IGN)
-        let queue = DispatchQueue(label: "dealhook.signals")
-        var sources: [DispatchSourceSignal] = []
-        for number in [SIGTERM, SIGINT] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { [self] in
-                logger.info("signal received", ["signal": .string(number == SIGTERM ? "SIGTERM" : "SIGINT")])
-                stop()
-                exit(0)
-            }
-            source.resume()
-            sources.append(source)
-        }
-        withExtendedLifetime(sources) { dispatchMain() }
+    /// Waits for SIGTERM or SIGINT (blocked by `signals` before the service started), then stops gracefully and
+    /// exits the process with status 0.
+    public func runUntilSignalled(_ signals: StopSignals) -> Never {
+        logger.info("signal received", ["signal": .string(signals.wait())])
+        stop()
+        exit(0)
     }
 }
 

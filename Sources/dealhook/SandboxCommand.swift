@@ -1,3 +1,4 @@
+import App
 import Glibc
 import HTTP
 import Logging
@@ -56,8 +57,7 @@ enum SandboxCommand {
             level = parsed
         }
         let logger = Logger(level: level, handler: JSONLinesLogHandler())
-        signal(SIGPIPE, SIG_IGN)
-        let stopSignals = blockStopSignals()
+        let stopSignals = StopSignals.block()
         let sandbox: TeamopipeSandbox
         do {
             sandbox = try TeamopipeSandbox(configuration: configuration, logger: logger)
@@ -74,24 +74,9 @@ enum SandboxCommand {
         waitForSignal(stopSignals, sandbox, logger: logger)
     }
 
-    /// Blocks SIGTERM and SIGINT in this thread and in every thread started after it, so that a signal that
-    /// arrives at any time stays pending until `waitForSignal` takes it. (A Dispatch signal source registers
-    /// asynchronously after `resume`, leaving a window in which an early signal is lost.)
-    private static func blockStopSignals() -> sigset_t {
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGTERM)
-        sigaddset(&signals, SIGINT)
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
-        return signals
-    }
-
     /// Waits for SIGTERM or SIGINT, then shuts down (writing the data file) and exits 0.
-    private static func waitForSignal(_ signals: sigset_t, _ sandbox: TeamopipeSandbox, logger: Logger) -> Never {
-        var signals = signals
-        var number: Int32 = 0
-        while sigwait(&signals, &number) != 0 {}
-        logger.info("signal received", ["signal": .string(number == SIGTERM ? "SIGTERM" : "SIGINT")])
+    private static func waitForSignal(_ signals: StopSignals, _ sandbox: TeamopipeSandbox, logger: Logger) -> Never {
+        logger.info("signal received", ["signal": .string(signals.wait())])
         sandbox.shutdown()
         exit(ExitStatus.success)
     }

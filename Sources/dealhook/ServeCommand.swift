@@ -33,6 +33,7 @@ enum ServeCommand {
             StandardStream.error(error.description)
             return ExitStatus.failure
         }
+        let signals = StopSignals.block()
         do {
             let service = try Service(config: config, listen: options.values["--listen"] ?? [], logger: logger)
             let bound = try service.start()
@@ -40,7 +41,7 @@ enum ServeCommand {
                 logger.info("listening", ["address": .string(address.description)])
                 StandardStream.output("dealhook listening on http://\(address)")
             }
-            service.runUntilSignalled()
+            service.runUntilSignalled(signals)
         } catch {
             StandardStream.error("dealhook serve: \(error.description)")
             return ExitStatus.failure
