@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "Logging", swiftSettings: strictSettings),
         .target(name: "Metrics", swiftSettings: strictSettings),
         .target(name: "HTTP", dependencies: ["CPosix", "CZlib", "Logging"], swiftSettings: strictSettings),
-        .target(name: "Rules", dependencies: ["CYAML"], swiftSettings: strictSettings),
+        .target(name: "Rules", dependencies: ["CYAML", "JSON"], swiftSettings: strictSettings),
         .target(name: "App", dependencies: ["HTTP", "Logging", "Metrics", "Rules"], swiftSettings: strictSettings),
         .executableTarget(name: "dealhook", dependencies: ["App"], swiftSettings: strictSettings),
 
@@ -35,7 +35,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSettings),
         .testTarget(name: "LoggingTests", dependencies: ["Logging"], swiftSettings: strictSettings),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], swiftSettings: strictSettings),
-        .testTarget(name: "RulesTests", dependencies: ["Rules"], swiftSettings: strictSettings),
+        .testTarget(name: "RulesTests", dependencies: ["JSON", "Rules"], swiftSettings: strictSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "AppTests", dependencies: ["App", "HTTP", "TestSupport", "dealhook"], swiftSettings: strictSettings),
