@@ -66,10 +66,7 @@ struct TemplateParser {
     mutating func parse() throws(TemplateSyntaxError) -> TemplateNode {
         guard !isAtTerminator else { throw failure("empty expression; write a path such as form.email") }
         let node = try parseExpression()
-        guard isAtTerminator else {
-            let what = tokens.last?.kind == .end ? "the expression" : "the expression (missing '}}'?)"
-            throw failure("unexpected \(current.shown) after \(what)")
-        }
+        guard isAtTerminator else { throw failure("unexpected \(current.shown) after the expression") }
         return node
     }
 
@@ -142,15 +139,36 @@ struct TemplateParser {
         advance()
         try enter()
         defer { depth -= 1 }
-        let operand = try parseUnary()
+        // As in Jinja, a minus binds tighter than the filters after its operand: `-1 | abs` filters -1.
+        let operand = try parseNegated()
+        let negated: TemplateNode
         if case .literal(.number(let number)) = operand.kind {
-            return try make(.literal(.number(-number)), at: location(token))
+            negated = try make(.literal(.number(-number)), at: location(token))
+        } else {
+            negated = try make(.negate(operand), at: location(token))
         }
-        return try make(.negate(operand), at: location(token))
+        return try parsePostfix(from: negated)
+    }
+
+    /// The operand of a unary minus: more minuses, or a primary with its members and indexes but no filters.
+    private mutating func parseNegated() throws(TemplateSyntaxError) -> TemplateNode {
+        guard current.isSymbol("-") else { return try parsePostfix(from: try parsePrimary(), filters: false) }
+        let token = current
+        advance()
+        try enter()
+        defer { depth -= 1 }
+        return try make(.negate(try parseNegated()), at: location(token))
     }
 
     private mutating func parsePostfix() throws(TemplateSyntaxError) -> TemplateNode {
-        var node = try parsePrimary()
+        try parsePostfix(from: try parsePrimary())
+    }
+
+    /// Members, indexes and (unless `filters` is false) filters after `node`.
+    private mutating func parsePostfix(
+        from start: TemplateNode, filters: Bool = true
+    ) throws(TemplateSyntaxError) -> TemplateNode {
+        var node = start
         while true {
             let token = current
             if token.isSymbol(".") {
@@ -165,13 +183,13 @@ struct TemplateParser {
                 }
                 let key = TemplateNode(.literal(.string(name)), at: location(current))
                 advance()
-                node = try make(.member(node, key: key), at: location(token))
+                node = try make(.member(node, key: key), at: node.location)
             } else if token.isSymbol("[") {
                 advance()
                 let key = try parseExpression()
                 try expect("]", after: "to close '['")
-                node = try make(.member(node, key: key), at: location(token))
-            } else if token.isSymbol("|") {
+                node = try make(.member(node, key: key), at: node.location)
+            } else if filters, token.isSymbol("|") {
                 advance()
                 node = try parseFilter(input: node)
             } else {

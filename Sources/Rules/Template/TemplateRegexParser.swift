@@ -24,8 +24,9 @@ struct TemplateRegexParser {
 
     private var current: Unicode.Scalar? { position < scalars.count ? scalars[position] : nil }
 
-    private func failure(_ message: String) -> TemplateRegexError {
-        TemplateRegexError(message: "\(message) at character \(position + 1)")
+    /// An error at `offset` (0-based; the current position by default), shown as a 1-based character.
+    private func failure(_ message: String, at offset: Int? = nil) -> TemplateRegexError {
+        TemplateRegexError(message: "\(message) at character \((offset ?? position) + 1)")
     }
 
     mutating func parse() throws(TemplateRegexError) -> TemplateRegexNode {
@@ -47,9 +48,10 @@ struct TemplateRegexParser {
         var items: [TemplateRegexNode] = []
         while let scalar = current, scalar != "|", scalar != ")" {
             var atom = try parseAtom()
+            let quantifierStart = position
             if let (minimum, maximum) = try parseQuantifier() {
                 switch atom {
-                case .textStart, .textEnd, .wordBoundary: throw failure("nothing to repeat")
+                case .textStart, .textEnd, .wordBoundary: throw failure("nothing to repeat", at: quantifierStart)
                 default: break
                 }
                 atom = .repetition(atom, minimum: minimum, maximum: maximum)
@@ -130,13 +132,13 @@ struct TemplateRegexParser {
                 position += 2
             }
             depth += 1
-            guard depth <= Self.maximumGroupDepth else { throw failure("groups nested too deep") }
+            guard depth <= Self.maximumGroupDepth else { throw failure("groups nested too deep", at: position - 1) }
             let inner = try parseAlternation()
             depth -= 1
             guard current == ")" else { throw failure("missing ')'") }
             position += 1
             return inner
-        case "*", "+", "?": throw failure("nothing to repeat")
+        case "*", "+", "?": throw failure("nothing to repeat", at: position - 1)
         case ".": return .any
         case "^": return .textStart
         case "$": return .textEnd
