@@ -36,7 +36,7 @@ public struct Template: Sendable, Hashable {
         var source = TemplateSource(text, at: location)
         let segments = source.templateSegments()
         guard source.problems.isEmpty else {
-            source.problems.forEach { diagnostics.append($0) }
+            for problem in source.problems { diagnostics.append(problem) }
             return nil
         }
         self.text = text

@@ -17,7 +17,8 @@ extension TemplateEvaluator {
         case .required:
             guard Self.isMissing(input) else { return input }
             let given = argument(0).templateText
-            let message = !given.isEmpty ? given : call.field.map { "\($0) is required" } ?? "a required value is missing"
+            let message =
+                !given.isEmpty ? given : call.field.map { "\($0) is required" } ?? "a required value is missing"
             throw TemplateEvaluationError(code: .missingValue, message: message, field: call.field, location: location)
         case .email:
             return try Self.email(input, field: call.field, at: location)
@@ -145,8 +146,11 @@ extension TemplateEvaluator {
                 case 0x30...0x39: sawDigit = true
                 case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): continue
                 case UInt8(ascii: "+"), UInt8(ascii: "-"):
-                    guard offset == 0 || [UInt8(ascii: "e"), UInt8(ascii: "E")].contains(trimmed.utf8[
-                        trimmed.utf8.index(trimmed.utf8.startIndex, offsetBy: offset - 1)])
+                    guard
+                        offset == 0
+                            || [UInt8(ascii: "e"), UInt8(ascii: "E")].contains(
+                                trimmed.utf8[
+                                    trimmed.utf8.index(trimmed.utf8.startIndex, offsetBy: offset - 1)])
                     else { return nil }
                 default: return nil
                 }

@@ -32,7 +32,7 @@ public struct TemplateExpression: Sendable, Hashable {
         var source = TemplateSource(text, at: location)
         let node = source.bareExpression()
         guard source.problems.isEmpty, let node else {
-            source.problems.forEach { diagnostics.append($0) }
+            for problem in source.problems { diagnostics.append(problem) }
             return nil
         }
         self.text = text

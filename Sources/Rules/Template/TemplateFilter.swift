@@ -5,7 +5,9 @@ enum TemplateFilter: String, Sendable, Hashable, CaseIterable {
     case number, int, round
     case centsToUnits = "cents_to_units"
     case date
-    case addDays = "add_days", addHours = "add_hours", addWorkingDays = "add_working_days"
+    case addDays = "add_days"
+    case addHours = "add_hours"
+    case addWorkingDays = "add_working_days"
     case email, json, matches
 
     /// The kind of value a parameter expects; a literal argument of another kind is a parse error.

@@ -11,7 +11,9 @@ struct TemplateLocator {
     init(characters: [Character], start: SourceLocation) {
         self.start = start
         var lineStarts: [Int] = []
-        for (offset, character) in characters.enumerated() where character.isNewline {
+        // YAML's line breaks only: LF, CR, CRLF (one Character). A form feed or U+2028 is no new line.
+        for (offset, character) in characters.enumerated()
+        where character == "\n" || character == "\r\n" || character == "\r" {
             lineStarts.append(offset + 1)
         }
         self.lineStarts = lineStarts

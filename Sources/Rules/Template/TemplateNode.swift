@@ -52,9 +52,18 @@ struct TemplateNode: Sendable, Hashable {
 /// The binary operators, loosest first within each row of the precedence table in `docs/templates.md`.
 enum TemplateBinaryOperator: String, Sendable, Hashable {
     case or, and
-    case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
-    case `in`, notIn = "not in"
-    case add = "+", subtract = "-", multiply = "*", divide = "/"
+    case equal = "=="
+    case notEqual = "!="
+    case less = "<"
+    case lessOrEqual = "<="
+    case greater = ">"
+    case greaterOrEqual = ">="
+    case `in`
+    case notIn = "not in"
+    case add = "+"
+    case subtract = "-"
+    case multiply = "*"
+    case divide = "/"
 }
 
 /// `input | name(arguments…)`, checked against the filter's signature at parse time.

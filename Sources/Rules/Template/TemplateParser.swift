@@ -355,7 +355,8 @@ struct TemplateParser {
             }
         case .centsToUnits:
             if let literal, !TemplateCurrency.isCode(literal) {
-                report("filter 'cents_to_units': '\(literal)' is not a currency code such as EUR", at: argument.location)
+                report(
+                    "filter 'cents_to_units': '\(literal)' is not a currency code such as EUR", at: argument.location)
             }
         default:
             break

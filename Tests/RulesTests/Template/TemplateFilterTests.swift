@@ -6,7 +6,8 @@ import Testing
 @Suite struct TemplateFilterTests {
     static let default0: [(String, JSONValue)] = [
         ("form.missing | default('n/a')", JSONValue.string("n/a")), ("form.empty | default('n/a')", "n/a"),
-        ("form.spaces | default('n/a')", "   "), ("body.zero | default(5)", 0), ("body.refunded | default(true)", false),
+        ("form.spaces | default('n/a')", "   "), ("body.zero | default(5)", 0),
+        ("body.refunded | default(true)", false),
         ("form.missing | default(form.name | trim)", "Ada Lovelace"), ("form.missing | default(null)", nil),
     ]
     static let text0: [(String, JSONValue)] = [
@@ -29,12 +30,14 @@ import Testing
     ]
     static let text3: [(String, JSONValue)] = [
         ("'héllo' | length", 5), ("body.items | length", 2), ("form | length", 8), ("5 | length", nil),
-        ("'  Café Zürich — Ünïcode & Co.!  ' | slug", "cafe-zurich-unicode-co"), ("'Already-slug_42' | slug", "already-slug-42"),
+        ("'  Café Zürich — Ünïcode & Co.!  ' | slug", "cafe-zurich-unicode-co"),
+        ("'Already-slug_42' | slug", "already-slug-42"),
         ("'日本' | slug", ""), ("body.amount | string", "12345"), ("body.paid | string", "true"), ("null | string", nil),
         ("body.items[0] | string", #"{"id":1,"name":"Book"}"#),
     ]
     static let numbers0: [(String, JSONValue)] = [
-        ("form.amount | number", 12345), ("' -3.5 ' | number", -3.5), ("'1e3' | number", 1000), ("'12abc' | number", nil),
+        ("form.amount | number", 12345), ("' -3.5 ' | number", -3.5), ("'1e3' | number", 1000),
+        ("'12abc' | number", nil),
         ("'inf' | number", nil), ("'nan' | number", nil), ("'0x10' | number", nil), ("'' | number", nil),
         ("'-' | number", nil), ("'1-2' | number", nil), ("true | number", nil), ("7 | number", 7),
         ("'12.9' | int", 12), ("-12.9 | int", -12), ("'x' | int", nil), ("body.ratio | int", 0),
@@ -59,7 +62,9 @@ import Testing
         ("body.amount | matches('^\\\\d+$')", true),
     ]
 
-    static let cases: [[(String, JSONValue)]] = [default0, text0, text1, text2, text3, numbers0, numbers1, numbers2, json0, matches0]
+    static let cases: [[(String, JSONValue)]] = [
+        default0, text0, text1, text2, text3, numbers0, numbers1, numbers2, json0, matches0,
+    ]
 
     @Test(arguments: cases.flatMap { $0 })
     func filter(text: String, expected: JSONValue) throws {
@@ -94,9 +99,10 @@ import Testing
     }
 
     @Test func requiredWithoutAField() throws {
-        for text in ["{{ headers['x-missing'] | required }}", "{{ (form.a + form.b) | required }}",
-            "{{ steps.contact.missing | required }}", "{{ form | required }}"]
-        {
+        for text in [
+            "{{ headers['x-missing'] | required }}", "{{ (form.a + form.b) | required }}",
+            "{{ steps.contact.missing | required }}", "{{ form | required }}",
+        ] {
             let error = try #require(try evaluationError(text, TemplateContext(now: 0)), "\(text)")
             #expect(error.field == nil)
             #expect(error.message == "a required value is missing")
@@ -114,10 +120,11 @@ import Testing
         for valid in ["a@b.co", "first.last+tag@sub.example-domain.org", "o'brien@x.ie", "a_b@c.museum"] {
             #expect(TemplateEmail.isValid(valid), "\(valid)")
         }
-        for invalid in ["plain", "a@b", "a@@b.co", "a@b@c.co", ".a@b.co", "a.@b.co", "a..b@c.co", "a b@c.co",
+        for invalid in [
+            "plain", "a@b", "a@@b.co", "a@b@c.co", ".a@b.co", "a.@b.co", "a..b@c.co", "a b@c.co",
             "a@-b.co", "a@b-.co", "a@b..co", "a@b.c", "a@b.c0", "@b.co", "a@", "ä@b.co", "a@b.co ",
-            String(repeating: "a", count: 65) + "@b.co", "a@" + String(repeating: "b", count: 64) + ".co"]
-        {
+            String(repeating: "a", count: 65) + "@b.co", "a@" + String(repeating: "b", count: 64) + ".co",
+        ] {
             #expect(!TemplateEmail.isValid(invalid), "\(invalid)")
         }
     }

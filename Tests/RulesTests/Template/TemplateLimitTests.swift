@@ -10,7 +10,9 @@ import Testing
         TemplateContext(form: .object(form), now: 0)
     }
 
-    private func expectLimit(_ text: String, _ context: TemplateContext, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+    private func expectLimit(
+        _ text: String, _ context: TemplateContext, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws {
         let error = try #require(try evaluationError(text, context), sourceLocation: sourceLocation)
         #expect(error.code == .limitExceeded, sourceLocation: sourceLocation)
         #expect(!error.code.isValidation, sourceLocation: sourceLocation)
@@ -49,8 +51,10 @@ import Testing
         #expect(try render("{{ form.a | split(',') | length }}", atLimit) == .number(Double(count)))
         try expectLimit("{{ form.a | split(',') }}", context(["a": .string(String(repeating: ",", count: count))]))
         try expectLimit("{{ form.a | split('') }}", context(["a": .string(String(repeating: "x", count: count + 1))]))
-        #expect(try render("{{ form.a | split('') | length }}", context(["a": .string(String(repeating: "x", count: count))]))
-            == .number(Double(count)))
+        #expect(
+            try render(
+                "{{ form.a | split('') | length }}", context(["a": .string(String(repeating: "x", count: count))]))
+                == .number(Double(count)))
     }
 
     @Test func listsAndJoinAreCapped() throws {

@@ -64,11 +64,13 @@ import Testing
 
     static let precedences: [(String, JSONValue)] = [
         ("1 + 2 * 3", 7), ("(1 + 2) * 3", 9), ("10 - 4 - 3", 3), ("24 / 4 / 2", 3),
-        ("-2 * 3", -6), ("- (body.amount | string | length)", -5), ("- -body.amount", 12345), ("1 + 1 == 2", true), ("1 < 2 == true", nil),
+        ("-2 * 3", -6), ("- (body.amount | string | length)", -5), ("- -body.amount", 12345), ("1 + 1 == 2", true),
+        ("1 < 2 == true", nil),
         ("not 1 == 2", true), ("not true and false", false), ("false and true or true", true),
         ("true or true and false", true), ("true ? 1 : 0 + 5", 1), ("false ? 1 : 0 + 5", 5),
         ("1 == 1 ? 'a' : 'b'", "a"), ("'x' in ['x'] and 2 > 1", true), ("true ? false ? 1 : 2 : 3", 2),
-        ("2 + 3 | string", "23"), ("((2 * 3) | string) + 'x'", "6x"), ("-1 | string", "-1"), ("-body.amount | string | length", 6), ("(1 + 2) | string", "3"),
+        ("2 + 3 | string", "23"), ("((2 * 3) | string) + 'x'", "6x"), ("-1 | string", "-1"),
+        ("-body.amount | string | length", 6), ("(1 + 2) | string", "3"),
     ]
 
     @Test(arguments: precedences)

@@ -8,22 +8,30 @@ import Testing
         ("{{ form.email | lowr }}", "14:25: unknown filter 'lowr' (did you mean 'lower'?)"),
         ("{{ form.email | frobnicate }}", "14:25: unknown filter 'frobnicate'"),
         ("{{ from.email }}", "14:12: unknown root 'from' (did you mean 'form'?)"),
-        ("{{ request.ip }}",
-            "14:12: unknown root 'request'; a path starts with form, body, query, headers, event, steps, now"),
+        (
+            "{{ request.ip }}",
+            "14:12: unknown root 'request'; a path starts with form, body, query, headers, event, steps, now"
+        ),
         ("{{ form.x | replace('a') }}", "14:21: filter 'replace' takes 2 arguments (from, to), got 1"),
         ("{{ form.x | lower(1) }}", "14:21: filter 'lower' takes no arguments, got 1"),
         ("{{ 1 | round(1, 2) }}", "14:16: filter 'round' takes at most 1 argument (digits), got 2"),
         ("{{ form.x | default }}", "14:21: filter 'default' takes 1 argument (value), got 0"),
         ("{{ form.x | truncate('5') }}", "14:30: filter 'truncate': argument 'length' must be a number, got string"),
         ("{{ form.x | split(1) }}", "14:27: filter 'split': argument 'separator' must be a string, got number"),
-        ("x {{ form.x | matches('a(b') }}",
-            "14:31: invalid regular expression: missing ')' at character 4"),
+        (
+            "x {{ form.x | matches('a(b') }}",
+            "14:31: invalid regular expression: missing ')' at character 4"
+        ),
         ("{{ form.x | matches(form.p) }}", "14:29: the pattern of 'matches' must be a quoted string"),
-        ("{{ now | date('%Y-%Q') }}",
-            "14:23: filter 'date': unknown directive '%Q' (known: %Y %y %m %d %e %H %I %M %S %p %j %a %A %b %B %u %w %Z %z %F %T %R %s %%)"),
+        (
+            "{{ now | date('%Y-%Q') }}",
+            "14:23: filter 'date': unknown directive '%Q' (known: %Y %y %m %d %e %H %I %M %S %p %j %a %A %b %B %u %w %Z %z %F %T %R %s %%)"
+        ),
         ("{{ now | date('50%') }}", "14:23: filter 'date': the format ends with a lone '%' (write '%%')"),
-        ("{{ 1 | cents_to_units('EURO') }}",
-            "14:31: filter 'cents_to_units': 'EURO' is not a currency code such as EUR"),
+        (
+            "{{ 1 | cents_to_units('EURO') }}",
+            "14:31: filter 'cents_to_units': 'EURO' is not a currency code such as EUR"
+        ),
         ("{{ now.year }}", "14:15: 'now' is a timestamp, not an object; format it with now | date('…')"),
         ("Hello {{ form.name", "14:15: '{{' without a closing '}}'"),
         ("{{ 'abc }}", "14:12: string without its closing '"),
@@ -72,6 +80,17 @@ import Testing
                 """)
     }
 
+    @Test func onlyYAMLLineBreaksStartALine() {
+        // Found by the fuzzer: a form feed counted as a new line.
+        #expect(
+            templateProblems("a\u{0C}b {{ frm }}\r\n{{ lowr }}\r{{ x }}\u{2028}{{ y }}") == """
+                config/dealhook.yaml:14:16: unknown root 'frm' (did you mean 'form'?)
+                config/dealhook.yaml:15:4: unknown root 'lowr' (did you mean 'now'?)
+                config/dealhook.yaml:16:4: unknown root 'x'; a path starts with form, body, query, headers, event, steps, now
+                config/dealhook.yaml:16:12: unknown root 'y'; a path starts with form, body, query, headers, event, steps, now
+                """)
+    }
+
     @Test func severalProblemsInOneExpression() {
         #expect(
             templateProblems("{{ frm.a | lowr | round(1, 2, 3) | matches('[') }}") == """
@@ -97,7 +116,8 @@ import Testing
         #expect(
             expressionProblems("form.x == 1 }}")
                 == "config/dealhook.yaml:14:21: unexpected '}}' after the expression")
-        #expect(expressionProblems("") == "config/dealhook.yaml:14:9: empty expression; write a path such as form.email")
+        #expect(
+            expressionProblems("") == "config/dealhook.yaml:14:9: empty expression; write a path such as form.email")
         #expect(
             expressionProblems("form.a and\n  frm.b | lowr") == """
                 config/dealhook.yaml:15:3: unknown root 'frm' (did you mean 'form'?)

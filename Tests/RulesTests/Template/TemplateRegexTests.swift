@@ -9,7 +9,8 @@ import Testing
         ("ab*c", "ac", true), ("ab+c", "ac", false), ("ab{2}c", "abbc", true), ("ab{2}c", "abbbc", false),
         ("^ab{2,}c$", "abbbbc", true), ("^ab{1,2}c$", "abbbc", false), ("a{,2}", "a{,2}", true),
         ("x{", "x{", true), ("^(ab|cd)+$", "abcdab", true), ("^(ab|cd)+$", "abc", false), ("(?:a|b)c", "bc", true),
-        ("[abc]", "xbx", true), ("^[^abc]+$", "xyz", true), ("^[^abc]+$", "xaz", false), ("^[a-z0-9_-]+$", "a-b_9", true),
+        ("[abc]", "xbx", true), ("^[^abc]+$", "xyz", true), ("^[^abc]+$", "xaz", false),
+        ("^[a-z0-9_-]+$", "a-b_9", true),
         ("[]a]", "]", true), ("^[\\d.]+$", "1.5", true), ("^[\\D]+$", "ab", true), ("^[\\D]+$", "a1", false),
         ("\\d{3}", "ab123", true), ("^\\w+$", "héllo", false), ("\\s", "a b", true), ("^\\S+$", "a b", false),
         ("\\bcat\\b", "a cat!", true), ("\\bcat\\b", "concat", false), ("\\Bcat", "concat", true),
@@ -24,9 +25,11 @@ import Testing
 
     @Test(arguments: [
         ("a(b", "missing ')' at character 4"), ("a)b", "unbalanced ')' at character 2"),
-        ("*a", "nothing to repeat at character 1"), ("a**", "a repetition cannot be repeated; add parentheses at character 3"),
+        ("*a", "nothing to repeat at character 1"),
+        ("a**", "a repetition cannot be repeated; add parentheses at character 3"),
         ("[ab", "missing ']' at character 4"), ("[z-a]", "range out of order at character 5"),
-        ("a{101}", "a repetition count above 100 at character 7"), ("a{3,2}", "a repetition {3,2} out of order at character 7"),
+        ("a{101}", "a repetition count above 100 at character 7"),
+        ("a{3,2}", "a repetition {3,2} out of order at character 7"),
         ("(?=a)", "only (?:…) groups and a leading (?i) are supported at character 2"),
         ("(a)\\1", "backreferences are not supported at character 6"), ("\\q", "unknown escape '\\q' at character 3"),
         ("a\\", "a pattern cannot end with '\\' at character 3"), ("^*", "nothing to repeat at character 2"),

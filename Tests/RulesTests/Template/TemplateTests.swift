@@ -56,8 +56,9 @@ import Testing
         #expect(try render("{{ body.items[0 + 1]['name'] }}") == "Pen")
         #expect(try render("{{ body['customer'].email }}") == "bob@example.org")
         #expect(try render("{{ query.utm_source }}") == "newsletter")
-        #expect(try render("{{ form.in }}", TemplateContext(form: ["in": "keyword as a member"], now: 0))
-            == "keyword as a member")
+        #expect(
+            try render("{{ form.in }}", TemplateContext(form: ["in": "keyword as a member"], now: 0))
+                == "keyword as a member")
     }
 
     @Test func headersAreCaseInsensitive() throws {
@@ -69,8 +70,9 @@ import Testing
     }
 
     @Test func eventStepsAndNow() throws {
-        #expect(try render("{{ event.id }} {{ event.route }} {{ event.received_at }}")
-            == "01JEVENT /contact 2026-12-04T15:27:57Z")
+        #expect(
+            try render("{{ event.id }} {{ event.route }} {{ event.received_at }}")
+                == "01JEVENT /contact 2026-12-04T15:27:57Z")
         #expect(try render("{{ steps.contact.id }}") == 42)
         #expect(try render("{{ steps['deal'].id }}") == "d-7")
         #expect(try render("{{ now }}") == "2026-12-04T15:27:57Z")
@@ -82,12 +84,15 @@ import Testing
             at: templateLocation)
         #expect(
             template.stepReferences == [
-                TemplateStepReference(step: "contact", location: SourceLocation(file: "config/dealhook.yaml", line: 14, column: 12)),
-                TemplateStepReference(step: "deal", location: SourceLocation(file: "config/dealhook.yaml", line: 15, column: 5)),
+                TemplateStepReference(
+                    step: "contact", location: SourceLocation(file: "config/dealhook.yaml", line: 14, column: 12)),
+                TemplateStepReference(
+                    step: "deal", location: SourceLocation(file: "config/dealhook.yaml", line: 15, column: 5)),
             ])
         #expect(template.roots == [.steps, .form, .headers])
         #expect(template.stepReference == nil)
-        let condition = try TemplateExpression(parsing: "steps.search.found and now > event.received_at", at: templateLocation)
+        let condition = try TemplateExpression(
+            parsing: "steps.search.found and now > event.received_at", at: templateLocation)
         #expect(condition.stepReferences.map(\.step) == ["search"])
         #expect(condition.roots == [.steps, .now, .event])
     }
@@ -97,9 +102,10 @@ import Testing
         #expect(reference?.step == "search")
         #expect(reference?.path == ["items", "0", "id"])
         #expect(try Template(parsing: "{{ steps.contact }}", at: templateLocation).stepReference?.path == [])
-        for text in ["{{ steps.contact.id }}!", "{{ steps.contact.id | int }}", "{{ steps.contact[form.key] }}",
-            "{{ form.id }}", "x"]
-        {
+        for text in [
+            "{{ steps.contact.id }}!", "{{ steps.contact.id | int }}", "{{ steps.contact[form.key] }}",
+            "{{ form.id }}", "x",
+        ] {
             #expect(try Template(parsing: text, at: templateLocation).stepReference == nil, "\(text)")
         }
     }
@@ -112,10 +118,12 @@ import Testing
         let truthy: [JSONValue] = [true, 1, -0.5, "0", " ", [nil], ["a": nil]]
         #expect(falsy.allSatisfy { !$0.isTruthy })
         #expect(truthy.allSatisfy { $0.isTruthy })
-        for (text, expected) in [("body.empty_list", false), ("body.empty_object", false), ("body.zero", false),
-            ("form.empty", false), ("form.spaces", true), ("body.items", true), ("form.missing", false)]
-        {
-            #expect(try TemplateExpression(parsing: text, at: templateLocation).isTruthy(in: sampleContext) == expected,
+        for (text, expected) in [
+            ("body.empty_list", false), ("body.empty_object", false), ("body.zero", false),
+            ("form.empty", false), ("form.spaces", true), ("body.items", true), ("form.missing", false),
+        ] {
+            #expect(
+                try TemplateExpression(parsing: text, at: templateLocation).isTruthy(in: sampleContext) == expected,
                 "\(text)")
         }
     }

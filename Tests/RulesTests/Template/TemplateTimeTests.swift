@@ -59,7 +59,8 @@ import Testing
         ("now | add_days(1)", JSONValue.string("2026-12-05T15:27:57Z")), ("now | add_days(-4)", "2026-11-30T15:27:57Z"),
         ("now | add_days(27)", "2026-12-31T15:27:57Z"), ("now | add_days(28)", "2027-01-01T15:27:57Z"),
         ("'2024-02-28' | add_days(1)", "2024-02-29T00:00:00Z"), ("now | add_hours(9)", "2026-12-05T00:27:57Z"),
-        ("now | add_hours(-16)", "2026-12-03T23:27:57Z"), ("now | add_days(1.5)", nil), ("now | add_days(form.name)", nil),
+        ("now | add_hours(-16)", "2026-12-03T23:27:57Z"), ("now | add_days(1.5)", nil),
+        ("now | add_days(form.name)", nil),
         ("'9999-12-31' | add_days(1)", nil), ("now | add_days(100001)", nil), ("form.missing | add_days(1)", nil),
         // 2026-12-04 is a Friday.
         ("now | add_working_days(1)", "2026-12-07T15:27:57Z"), ("now | add_working_days(0)", "2026-12-04T15:27:57Z"),
