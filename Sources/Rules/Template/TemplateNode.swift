@@ -1,0 +1,79 @@
+import JSON
+
+/// One node of a parsed expression, with where it was written and how deep its subtree is.
+struct TemplateNode: Sendable, Hashable {
+    indirect enum Kind: Sendable, Hashable {
+        case literal(JSONValue)
+        case list([TemplateNode])
+        case root(TemplateRoot)
+        /// `base.name`, `base["key"]` or `base[index]`.
+        case member(TemplateNode, key: TemplateNode)
+        case negate(TemplateNode)
+        case not(TemplateNode)
+        case binary(TemplateBinaryOperator, TemplateNode, TemplateNode)
+        case conditional(TemplateNode, then: TemplateNode, else: TemplateNode)
+        case filter(TemplateFilterCall)
+    }
+
+    var kind: Kind
+    var location: SourceLocation
+    /// 1 for a leaf; one more than the highest child otherwise.
+    var height: Int
+
+    init(_ kind: Kind, at location: SourceLocation) {
+        self.kind = kind
+        self.location = location
+        let children: [TemplateNode]
+        switch kind {
+        case .literal, .root: children = []
+        case .list(let elements): children = elements
+        case .member(let base, let key): children = [base, key]
+        case .negate(let operand), .not(let operand): children = [operand]
+        case .binary(_, let left, let right): children = [left, right]
+        case .conditional(let condition, let then, let otherwise): children = [condition, then, otherwise]
+        case .filter(let call): children = [call.input] + call.arguments
+        }
+        height = 1 + (children.map(\.height).max() ?? 0)
+    }
+
+    /// The root and literal keys of a plain path (`form.email`, `body.items[0]`), nil for anything else.
+    var simplePath: (root: TemplateRoot, keys: [JSONValue])? {
+        switch kind {
+        case .root(let root): return (root, [])
+        case .member(let base, let key):
+            guard case .literal(let literal) = key.kind, var path = base.simplePath else { return nil }
+            path.keys.append(literal)
+            return path
+        default: return nil
+        }
+    }
+}
+
+/// The binary operators, loosest first within each row of the precedence table in `docs/templates.md`.
+enum TemplateBinaryOperator: String, Sendable, Hashable {
+    case or, and
+    case equal = "=="
+    case notEqual = "!="
+    case less = "<"
+    case lessOrEqual = "<="
+    case greater = ">"
+    case greaterOrEqual = ">="
+    case `in`
+    case notIn = "not in"
+    case add = "+"
+    case subtract = "-"
+    case multiply = "*"
+    case divide = "/"
+}
+
+/// `input | name(arguments…)`, checked against the filter's signature at parse time.
+struct TemplateFilterCall: Sendable, Hashable {
+    var filter: TemplateFilter
+    var input: TemplateNode
+    var arguments: [TemplateNode]
+    /// For `matches` with a literal pattern: the pattern, compiled.
+    var regex: TemplateRegex?
+    /// For `required` and `email`: the field named by the path the filter chain starts from, if it is a plain
+    /// path under `form`, `query` or `body` (`form.email | trim | required` → `email`).
+    var field: String?
+}
