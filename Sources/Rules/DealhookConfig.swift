@@ -3,7 +3,7 @@
 /// ```swift
 /// let config = try DealhookConfig.load(file: "config/dealhook.yaml", environment: ProcessEnvironment.current())
 /// ```
-/// Section `routes` is kept as interpolated YAML until its model exists; any other top-level key is an error.
+/// Any other top-level key is an error.
 public struct DealhookConfig: Sendable {
     private static let keys = ["server", "teamopipe", "queue", "admin", "routes"]
 
@@ -15,8 +15,13 @@ public struct DealhookConfig: Sendable {
     public var queue: QueueSettings
     /// Section `admin`: the operators' API.
     public var admin: AdminSettings
-    /// Section `routes`, as written (nil when absent).
-    public var routes: YAMLNode?
+    /// Section `routes`: the paths Dealhook accepts and their rules, in order.
+    public var routes: [RouteConfig]
+
+    /// The route called `name`.
+    public func route(named name: String) -> RouteConfig? {
+        routes.first { $0.name == name }
+    }
 
     /// Reads, interpolates and checks a config file (YAML or JSON).
     ///
@@ -41,7 +46,7 @@ public struct DealhookConfig: Sendable {
         teamopipe = TeamopipeSettings(node: section?["teamopipe"], environment: environment, diagnostics: &found)
         queue = QueueSettings(node: section?["queue"], environment: environment, diagnostics: &found)
         admin = AdminSettings(node: section?["admin"], environment: environment, diagnostics: &found)
-        routes = section?["routes"]
+        routes = RouteConfig.load(section?["routes"], diagnostics: &found)
         // A value already reported (an unset variable, an unknown alias) would fail its type check too: the
         // first problem at a position is the one to fix.
         let reportedLocations = Set(earlier.errors.compactMap(\.location))

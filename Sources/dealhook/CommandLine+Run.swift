@@ -12,6 +12,10 @@ extension CommandLine {
         switch name {
         case "serve":
             return ServeCommand.run(rest)
+        case "check":
+            return CheckCommand.run(rest)
+        case "try":
+            return TryCommand.run(rest)
         case "sandbox":
             return SandboxCommand.run(rest)
         case "version", "--version":

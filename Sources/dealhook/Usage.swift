@@ -7,6 +7,8 @@ enum Usage {
 
         Commands:
           serve      run the HTTP server
+          check      validate a config file and summarise its routes
+          try        print the plan a sample request would get, calling nothing
           sandbox    run a simulator of the Teamopipe API, with fault injection
           version    print the version
           help       show help for a command (also: dealhook <command> --help)
@@ -45,6 +47,34 @@ enum Usage {
           --help               show this help
         """
 
+    static let check = """
+        Usage: dealhook check --config PATH
+
+        Loads and validates the config file and prints a summary of its routes and rules (no secret is
+        shown). Exits 0 when it is valid, 1 with every problem (file:line:col: message) when it is not.
+
+        Options:
+          --config PATH   the YAML config file (required)
+          --help          show this help
+        """
+
+    static let `try` = """
+        Usage: dealhook try --config PATH --route NAME --body FILE [--content-type TYPE] [--header 'Name: value']...
+                            [--now TIME]
+
+        Plans a sample request through a route's rules and prints the plan as JSON, without calling Teamopipe
+        or storing anything.
+
+        Options:
+          --config PATH        the YAML config file (required)
+          --route NAME         the route to plan for (required)
+          --body FILE          the request body; - reads standard input (required)
+          --content-type TYPE  the body's media type (default: JSON if it starts with '{', else a form)
+          --header 'N: v'      a request header; repeatable
+          --now TIME           the arrival time to plan with, RFC 3339 (default: now)
+          --help               show this help
+        """
+
     static let version = """
         Usage: dealhook version
 
@@ -61,6 +91,8 @@ enum Usage {
     static func of(_ command: String) -> String? {
         switch command {
         case "serve": serve
+        case "check": check
+        case "try": `try`
         case "sandbox": sandbox
         case "version": version
         case "help": help

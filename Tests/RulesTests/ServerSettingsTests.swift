@@ -47,7 +47,7 @@ import Testing
         let config = try loadConfig(#"{"server": {"listen": "[::1]:81", "idle_timeout": "5s"}, "routes": []}"#)
         #expect(config.server.listen == ["[::1]:81"])
         #expect(config.server.idleTimeout == .seconds(5))
-        #expect(config.routes?.kind == .sequence([]))
+        #expect(config.routes.isEmpty)
     }
 
     @Test func unknownKeySuggestsTheNearestKnownOne() {

@@ -1,0 +1,64 @@
+import JSON
+
+/// `application/x-www-form-urlencoded` bodies and query strings (WHATWG URL standard): `+` is a space,
+/// `%XX` a byte, fields in order; a name given more than once becomes a list of its values.
+public enum FormURLEncoded {
+    /// Why a body is not a valid form.
+    public struct DecodingError: Error, Sendable, Equatable, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// Decodes `bytes` into an object of strings (or lists of strings for repeated names).
+    public static func decode(_ bytes: some Collection<UInt8>) throws(DecodingError) -> JSONValue {
+        var object: [String: JSONValue] = [:]
+        var order: [String] = []
+        for pair in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            let name = try percentDecode(parts[0])
+            let value = parts.count > 1 ? try percentDecode(parts[1]) : ""
+            switch object[name] {
+            case nil:
+                object[name] = .string(value)
+                order.append(name)
+            case .array(let values)?:
+                object[name] = .array(values + [.string(value)])
+            case let first?:
+                object[name] = .array([first, .string(value)])
+            }
+        }
+        return .object(object)
+    }
+
+    private static func percentDecode(_ bytes: some Collection<UInt8>) throws(DecodingError) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var iterator = bytes.makeIterator()
+        while let byte = iterator.next() {
+            switch byte {
+            case UInt8(ascii: "+"):
+                output.append(0x20)
+            case UInt8(ascii: "%"):
+                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                    throw DecodingError(message: "a '%' must be followed by two hex digits")
+                }
+                output.append(high << 4 | low)
+            default:
+                output.append(byte)
+            }
+        }
+        guard let text = String(validating: output, as: UTF8.self) else {
+            throw DecodingError(message: "form fields must be UTF-8")
+        }
+        return text
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - 0x30
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - 0x57
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - 0x37
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import JSON
+
+/// What the planner needs of one accepted request, already decoded by the intake.
+public struct PlanningInput: Sendable {
+    /// The event's id.
+    public var eventID: String
+    /// When the event arrived, in Unix seconds; also the value of `now`, which keeps planning deterministic.
+    public var receivedAt: Int64
+    /// Form fields (an object; repeated fields are lists), or null for a webhook.
+    public var form: JSONValue
+    /// The parsed JSON body, or null.
+    public var body: JSONValue
+    /// Query parameters (an object).
+    public var query: JSONValue
+    /// Request headers, by lowercased name.
+    public var headers: [String: String]
+
+    public init(
+        eventID: String, receivedAt: Int64, form: JSONValue = .null, body: JSONValue = .null,
+        query: JSONValue = [:], headers: [String: String] = [:]
+    ) {
+        self.eventID = eventID
+        self.receivedAt = receivedAt
+        self.form = form
+        self.body = body
+        self.query = query
+        self.headers = headers
+    }
+}
+
+/// Why an event cannot be planned: a `required` or `email` check failed, or a template could not be evaluated.
+/// Its message is meant for the person who sent the request.
+public struct PlanningError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What is wrong, for the sender.
+    public var message: String
+    /// The form or body field at fault, when one is.
+    public var field: String?
+    /// Where the failing template is written.
+    public var location: SourceLocation?
+
+    public init(message: String, field: String? = nil, location: SourceLocation? = nil) {
+        self.message = message
+        self.field = field
+        self.location = location
+    }
+
+    public var description: String { field.map { "\($0): \(message)" } ?? message }
+}
+
+extension RouteConfig {
+    /// Picks the rules whose `when` holds for `input` and renders their actions into a plan.
+    ///
+    /// Templates are evaluated against the request; a template that is exactly `{{ steps.<id>.<path> }}` stays
+    /// a reference, resolved at delivery. Every failing template is reported, not only the first.
+    public func plan(for input: PlanningInput) throws(PlanningErrors) -> Plan {
+        let receivedAt = TemplateTime.format(unixSeconds: input.receivedAt).map(JSONValue.string) ?? .null
+        let context = TemplateContext(
+            form: input.form, body: input.body, query: input.query,
+            headers: .object(input.headers.reduce(into: [:]) { $0[$1.key.lowercased()] = .string($1.value) }),
+            event: ["id": .string(input.eventID), "received_at": receivedAt, "route": .string(name)],
+            now: input.receivedAt)
+        var errors: [PlanningError] = []
+        var matched: [String] = []
+        var steps: [PlanStep] = []
+        for rule in rules {
+            if let when = rule.when {
+                do {
+                    guard try when.isTruthy(in: context) else { continue }
+                } catch {
+                    errors.append(PlanningError(error))
+                    continue
+                }
+            }
+            matched.append(rule.name)
+            for action in rule.actions {
+                let input = PlanValue.makeObject(action.input.mapValues { render($0, in: context, errors: &errors) })
+                steps.append(PlanStep(id: action.id, rule: rule.name, operation: action.operation, input: input))
+            }
+        }
+        let subject = resolveSubject(steps: steps, context: context, errors: &errors)
+        guard errors.isEmpty else { throw PlanningErrors(errors: errors) }
+        return Plan(route: name, rules: matched, steps: steps, subject: subject)
+    }
+
+    private func render(_ value: ActionValue, in context: TemplateContext, errors: inout [PlanningError]) -> PlanValue {
+        switch value {
+        case .literal(let json):
+            return .json(json)
+        case .template(let template):
+            if let reference = template.stepReference {
+                return .reference(step: reference.step, path: reference.path)
+            }
+            do {
+                return .json(try template.evaluate(in: context))
+            } catch {
+                errors.append(PlanningError(error))
+                return .json(.null)
+            }
+        case .list(let items):
+            return PlanValue.makeArray(items.map { render($0, in: context, errors: &errors) })
+        case .object(let members):
+            return PlanValue.makeObject(members.mapValues { render($0, in: context, errors: &errors) })
+        }
+    }
+
+    /// The route's `subject` template, else the e-mail the plan is about (its first contact upsert or deal
+    /// lookup by e-mail).
+    private func resolveSubject(steps: [PlanStep], context: TemplateContext, errors: inout [PlanningError]) -> String? {
+        if let subject {
+            do {
+                let value = try subject.evaluate(in: context)
+                return value.isNull ? nil : (value.stringValue ?? value.jsonText)
+            } catch {
+                errors.append(PlanningError(error))
+                return nil
+            }
+        }
+        for step in steps {
+            let email: PlanValue? =
+                switch step.operation {
+                case .contactUpsert: step.input["email"]
+                case .dealFind: step.input["contact_email"]
+                default: nil
+                }
+            if let text = email?.plainJSON?.stringValue, !text.isEmpty { return text }
+        }
+        return nil
+    }
+}
+
+/// Every problem found while planning one event.
+public struct PlanningErrors: Error, Sendable, Equatable, CustomStringConvertible {
+    public var errors: [PlanningError]
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+}
+
+extension PlanningError {
+    init(_ error: TemplateEvaluationError) {
+        self.init(message: error.message, field: error.field, location: error.location)
+    }
+}

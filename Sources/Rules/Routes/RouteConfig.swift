@@ -1,0 +1,47 @@
+/// One path Dealhook accepts POSTs on, with its kind, its intake settings and its rules. An entry of `routes`.
+public struct RouteConfig: Sendable {
+    /// Who calls a route.
+    public enum Kind: String, Sendable, Codable {
+        /// A website form (urlencoded, multipart or JSON), answered with a redirect or JSON.
+        case form
+        /// A provider's webhook, verified by its signature.
+        case webhook
+    }
+
+    /// The route's name: in metrics, logs, the admin API and `dealhook try --route` (key `name`).
+    public var name: String
+    /// The request path, starting with `/` (key `path`).
+    public var path: String
+    /// Key `kind`.
+    public var kind: Kind
+    /// Events of the same subject are delivered in order (key `subject`, a template; default: the e-mail of the
+    /// first `contact.upsert` or `deal.find` action, when there is one).
+    public var subject: Template?
+    /// Intake settings (signature, spam guards, CORS, redirects, limits), as written, by key; read by the intake.
+    public var intake: [String: YAMLNode]
+    /// Key `rules`, in order.
+    public var rules: [RuleConfig]
+    /// Where the route's entry starts.
+    public var location: SourceLocation
+}
+
+/// A `when` condition and the actions it starts. An entry of a route's `rules`.
+public struct RuleConfig: Sendable {
+    /// Key `name`; unique within its route.
+    public var name: String
+    /// Key `when`: the rule applies only to events for which it is truthy; no condition means always.
+    public var when: TemplateExpression?
+    /// Key `actions`, in order.
+    public var actions: [ActionConfig]
+    public var location: SourceLocation
+}
+
+/// One Teamopipe operation with its templated fields. An entry of a rule's `actions`.
+public struct ActionConfig: Sendable {
+    /// The step's name in plans, and `steps.<id>` for later actions (key `id`; default `<rule>.<n>`).
+    public var id: String
+    public var operation: Operation
+    /// The operation's fields as written.
+    public var input: [String: ActionValue]
+    public var location: SourceLocation
+}

@@ -1,0 +1,48 @@
+import Intake
+import JSON
+import Rules
+import Testing
+
+@Suite struct RequestContentTests {
+    @Test func urlencodedFormsDecodeWithRepeatsAsLists() throws {
+        let form = try FormURLEncoded.decode(Array("name=Ana+Lima&email=ana%40example.com&tag=a&tag=b&tag=c&empty=&flag".utf8))
+        #expect(form == ["name": "Ana Lima", "email": "ana@example.com", "tag": ["a", "b", "c"], "empty": "", "flag": ""])
+    }
+
+    @Test func malformedPercentEscapesAndBadUTF8AreRefused() {
+        #expect(throws: FormURLEncoded.DecodingError.self) { try FormURLEncoded.decode(Array("a=%4".utf8)) }
+        #expect(throws: FormURLEncoded.DecodingError.self) { try FormURLEncoded.decode(Array("a=%zz".utf8)) }
+        #expect(throws: FormURLEncoded.DecodingError.self) { try FormURLEncoded.decode(Array("a=%FF".utf8)) }
+    }
+
+    @Test func jsonGoesToBodyAndToFormOnFormRoutes() throws {
+        let bytes = Array(#"{"email":"a@b.c"}"#.utf8)
+        let webhook = try RequestContent(bytes: bytes, contentType: "application/json; charset=utf-8", kind: .webhook)
+        #expect(webhook.body == ["email": "a@b.c"])
+        #expect(webhook.form == .null)
+        let form = try RequestContent(bytes: bytes, contentType: nil, kind: .form)
+        #expect(form.form == ["email": "a@b.c"])
+    }
+
+    @Test func formBodiesDecodeByMediaType() throws {
+        let content = try RequestContent(
+            bytes: Array("email=a%40b.c".utf8), contentType: "Application/X-WWW-Form-Urlencoded", kind: .form)
+        #expect(content.form == ["email": "a@b.c"])
+    }
+
+    @Test func unsupportedTypesAndBadJSONAreTold() {
+        do {
+            _ = try RequestContent(bytes: [1, 2], contentType: "image/png", kind: .form)
+            Issue.record("image/png should be refused")
+        } catch {
+            #expect(error.unsupportedMediaType)
+            #expect(error.message == "unsupported content type 'image/png'")
+        }
+        do {
+            _ = try RequestContent(bytes: Array("{".utf8), contentType: "application/json", kind: .webhook)
+            Issue.record("bad JSON should be refused")
+        } catch {
+            #expect(!error.unsupportedMediaType)
+        }
+    }
+}
