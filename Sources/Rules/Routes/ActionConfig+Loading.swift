@@ -30,7 +30,8 @@ extension ActionConfig {
         let fieldsPath = "\(keyPath).\(pair.key)"
         input = Self.readFields(
             pair.value, fields: operation.fields, path: fieldsPath, diagnostics: &diagnostics)
-        if let problem = operation.checkCombination(of: Set(input.keys)) {
+        let onMissing: String? = if case .literal(.string(let word)) = input["on_missing"] { word } else { nil }
+        for problem in operation.checkCombination(of: Set(input.keys), onMissing: onMissing) {
             diagnostics.append(ConfigError(location: pair.keyLocation, message: problem))
         }
     }

@@ -46,18 +46,22 @@ extension RouteConfig {
         where !found && section[key] == nil {
             diagnostics.append(ConfigError(location: node.location, message: "\(keyPath): missing '\(key)'"))
         }
+        // The rules are checked even when the route's own keys are wrong, so that one run reports everything.
+        let rules = RuleConfig.loadRules(
+            section["rules"], route: name ?? keyPath, path: "\(keyPath).rules", diagnostics: &diagnostics)
+        let subject = section.read("subject", diagnostics: &diagnostics) { node, path throws(ConfigError) in
+            try node.string(at: path)
+        }.flatMap { text in Template(parsing: text, at: section["subject"]!.location, diagnostics: &diagnostics) }
         guard let name, let path, let kind else { return nil }
         self.name = name
         self.path = path
         self.kind = kind
+        self.rules = rules
+        self.subject = subject
         intake = [:]
         for key in Self.intakeKeys {
             if let value = section[key] { intake[key] = value }
         }
-        subject = section.read("subject", diagnostics: &diagnostics) { node, path throws(ConfigError) in
-            try node.string(at: path)
-        }.flatMap { text in Template(parsing: text, at: section["subject"]!.location, diagnostics: &diagnostics) }
-        rules = RuleConfig.loadRules(section["rules"], route: name, path: "\(keyPath).rules", diagnostics: &diagnostics)
         checkReferences(diagnostics: &diagnostics)
     }
 
@@ -68,13 +72,7 @@ extension RouteConfig {
         let everyID = rules.flatMap { $0.actions.map(\.id) }
         for rule in rules {
             if let when = rule.when {
-                checkRoots(when.roots, at: rule.location, diagnostics: &diagnostics)
-                for reference in when.stepReferences {
-                    diagnostics.append(
-                        ConfigError(
-                            location: reference.location,
-                            message: "a rule's 'when' cannot use steps.\(reference.step): conditions are decided before any step runs"))
-                }
+                checkRoots(when.roots, at: when.location, diagnostics: &diagnostics)
             }
             for action in rule.actions {
                 for template in action.input.values.flatMap(\.templates) {

@@ -44,6 +44,12 @@ extension RuleConfig {
         when = section.read("when", diagnostics: &diagnostics) { node, path throws(ConfigError) in
             try node.string(at: path)
         }.flatMap { text in TemplateExpression(parsing: text, at: section["when"]!.location, diagnostics: &diagnostics) }
+        for reference in when?.stepReferences ?? [] {
+            diagnostics.append(
+                ConfigError(
+                    location: reference.location,
+                    message: "a rule's 'when' cannot use steps.\(reference.step): conditions are decided before any step runs"))
+        }
         actions = []
         guard let list = section["actions"], case .sequence(let items) = list.kind, !items.isEmpty else {
             diagnostics.append(

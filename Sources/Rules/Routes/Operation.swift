@@ -55,25 +55,25 @@ public enum Operation: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    /// Fields that must be given together or exclusively, checked after the individual fields.
-    func checkCombination(of present: Set<String>) -> String? {
+    /// Fields that must be given together or exclusively, checked after the individual fields: the problems.
+    func checkCombination(of present: Set<String>, onMissing: String?) -> [String] {
+        var problems: [String] = []
         switch self {
         case .dealFind:
-            let criteria = ["contact_email", "field", "title"].filter(present.contains)
-            if criteria.count != 1 {
-                return "deal.find needs exactly one of contact_email, field or title"
+            if ["contact_email", "field", "title"].filter(present.contains).count != 1 {
+                problems.append("deal.find needs exactly one of contact_email, field or title")
             }
-            if present.contains("create") && !present.contains("on_missing") {
-                return "deal.find: 'create' is used only with on_missing: create"
+            if present.contains("create") && onMissing != "create" {
+                problems.append("deal.find: 'create' is used only with on_missing: create")
             }
         case .activityLog:
             if present.contains("deal") == present.contains("contact") {
-                return "activity.log needs exactly one of deal or contact"
+                problems.append("activity.log needs exactly one of deal or contact")
             }
         default:
             break
         }
-        return nil
+        return problems
     }
 
     private static func dealFields(required: Bool) -> [OperationField] {

@@ -1,0 +1,111 @@
+import JSON
+import Testing
+
+@testable import Rules
+
+@Suite struct PlannerTests {
+    static let config = """
+        routes:
+          - name: hook
+            path: /hooks/x
+            kind: webhook
+            rules:
+              - name: paid
+                when: "body.type == 'paid'"
+                actions:
+                  - id: deal
+                    deal.find:
+                      contact_email: "{{ body.email | email | required }}"
+                      on_missing: skip
+                  - id: note
+                    activity.log:
+                      deal: "{{ steps.deal.id }}"
+                      type: payment
+                      text: "Paid {{ body.amount | cents_to_units }} at {{ event.received_at }}"
+              - name: always
+                actions:
+                  - task.create:
+                      title: "{{ body.type | upper }} for {{ headers['X-Customer'] | default('nobody') }}"
+                      due_date: "{{ now | add_days(2) | date('%Y-%m-%d') }}"
+                      deal: "{{ steps.deal.id }}"
+        """
+
+    static func route() throws -> RouteConfig {
+        try #require(try loadConfig(config).routes.first)
+    }
+
+    static let receivedAt: Int64 = 1_796_376_600  // 2026-12-04T09:30:00Z
+
+    @Test func matchingRulesBecomeStepsWithReferencesKept() throws {
+        let plan = try Self.route().plan(
+            for: PlanningInput(
+                eventID: "evt_1", receivedAt: Self.receivedAt, body: ["type": "paid", "email": " Ana@Example.COM ", "amount": 1999],
+                headers: ["X-Customer": "cus_9"]))
+        #expect(plan.rules == ["paid", "always"])
+        #expect(plan.steps.map(\.id) == ["deal", "note", "always.1"])
+        #expect(plan.steps[0].input == .json(["contact_email": "ana@example.com", "on_missing": "skip"]))
+        #expect(
+            plan.steps[1].input
+                == .object([
+                    "deal": .reference(step: "deal", path: ["id"]), "type": .json("payment"),
+                    "text": .json("Paid 19.99 at 2026-12-04T09:30:00Z"),
+                ]))
+        #expect(plan.steps[2].input["title"] == .json("PAID for cus_9"))
+        #expect(plan.steps[2].input["due_date"] == .json("2026-12-06"))
+        #expect(plan.subject == "ana@example.com")
+    }
+
+    @Test func aFalseConditionLeavesItsRuleOut() throws {
+        let plan = try Self.route().plan(
+            for: PlanningInput(eventID: "evt_2", receivedAt: Self.receivedAt, body: ["type": "refunded"]))
+        #expect(plan.rules == ["always"])
+        #expect(plan.steps[0].input["title"] == .json("REFUNDED for nobody"))
+        #expect(plan.subject == nil)
+    }
+
+    @Test func planningIsDeterministic() throws {
+        let input = PlanningInput(
+            eventID: "evt_3", receivedAt: Self.receivedAt, body: ["type": "paid", "email": "a@b.co", "amount": 5])
+        let route = try Self.route()
+        #expect(try route.plan(for: input) == route.plan(for: input))
+        #expect(try route.plan(for: input).jsonText == route.plan(for: input).jsonText)
+    }
+
+    @Test func failedRequirementsAreAllReportedWithTheirFields() throws {
+        let route = try Self.route()
+        do throws(PlanningErrors) {
+            _ = try route.plan(for: PlanningInput(eventID: "e", receivedAt: Self.receivedAt, body: ["type": "paid"]))
+            Issue.record("a missing e-mail must fail planning")
+        } catch {
+            #expect(error.errors.count == 1)
+            #expect(error.errors[0].field == "email")
+            #expect(error.errors[0].location?.line == 11)
+        }
+        do throws(PlanningErrors) {
+            _ = try route.plan(
+                for: PlanningInput(eventID: "e", receivedAt: Self.receivedAt, body: ["type": "paid", "email": "not-an-email"]))
+            Issue.record("an invalid e-mail must fail planning")
+        } catch {
+            #expect(error.errors.map(\.field) == ["email"])
+        }
+    }
+
+    @Test func subjectTemplateOverridesTheDefault() throws {
+        let config = try loadConfig(
+            """
+            routes:
+              - name: f
+                path: /f
+                kind: form
+                subject: "{{ form.account | lower }}"
+                rules:
+                  - name: a
+                    actions:
+                      - contact.upsert:
+                          email: "{{ form.email }}"
+            """)
+        let plan = try config.routes[0].plan(
+            for: PlanningInput(eventID: "e", receivedAt: Self.receivedAt, form: ["account": "ACME", "email": "x@y.z"]))
+        #expect(plan.subject == "acme")
+    }
+}
