@@ -25,7 +25,7 @@ let package = Package(
 
         .target(name: "Logging", swiftSettings: strictSettings),
         .target(name: "Metrics", swiftSettings: strictSettings),
-        .target(name: "HTTP", dependencies: ["CPosix", "CZlib", "Logging"], swiftSettings: strictSettings),
+        .target(name: "HTTP", dependencies: ["COpenSSL", "CPosix", "CZlib", "Logging"], swiftSettings: strictSettings),
         .target(name: "Rules", dependencies: ["CYAML"], swiftSettings: strictSettings),
         .target(name: "App", dependencies: ["HTTP", "Logging", "Metrics", "Rules"], swiftSettings: strictSettings),
         .executableTarget(name: "dealhook", dependencies: ["App"], swiftSettings: strictSettings),
