@@ -86,7 +86,7 @@ public final class HTTPClient: Sendable {
             url: url, method: request.method, bytes: encoded.bytes, decodesContent: encoded.decodesContent)
         var mayRetry = true
         while true {
-            let deadline = Deadline(after: configuration.requestTimeout, timeout: .request).earliest(total)
+            let deadline = Deadline(after: request.timeout ?? configuration.requestTimeout, timeout: .request).earliest(total)
             do throws(AttemptFailure) {
                 return try attempt(exchange, deadline: deadline)
             } catch {

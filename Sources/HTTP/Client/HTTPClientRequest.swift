@@ -16,12 +16,19 @@ public struct HTTPClientRequest: Sendable {
     public var url: String
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// The request timeout for this request, instead of the configuration's `requestTimeout` (the total
+    /// timeout still applies).
+    public var timeout: Duration?
 
-    public init(method: String = "GET", url: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+    public init(
+        method: String = "GET", url: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [],
+        timeout: Duration? = nil
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
+        self.timeout = timeout
     }
 
     /// Whether the method is idempotent (RFC 9110 §9.2.2): only such a request is sent again after the

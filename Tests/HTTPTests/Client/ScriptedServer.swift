@@ -5,7 +5,8 @@ import Synchronization
 /// A raw TCP server on an ephemeral loopback port that runs a script per connection, for client tests that need
 /// what a correct server never does: answer late or never, close at a chosen moment, send chunked or broken bytes.
 ///
-/// Each accepted connection runs `script` on a thread of its own; the listener is closed when the server goes.
+/// Each accepted connection runs `script` on a thread of its own (not Dispatch's: scripts block, and a few
+/// blocked workers starve Dispatch's small pool); the listener is closed when the server goes.
 final class ScriptedServer: Sendable {
     let port: UInt16
     private let listener: Int32
@@ -35,7 +36,7 @@ final class ScriptedServer: Sendable {
         precondition(listen(fd, 64) == 0)
         listener = fd
         port = UInt16(bigEndian: address.sin_port)
-        DispatchQueue.global().async { [loop] in
+        detachThread { [loop] in
             while true {
                 let connection = accept(fd, nil, nil)
                 if connection < 0 {
@@ -43,7 +44,7 @@ final class ScriptedServer: Sendable {
                     continue
                 }
                 let index = loop.accepted.add(1, ordering: .relaxed).oldValue
-                DispatchQueue.global().async { script(ScriptedConnection(connection), index) }
+                detachThread { script(ScriptedConnection(connection), index) }
             }
             loop.finished.signal()
         }
@@ -113,4 +114,22 @@ final class ScriptedConnection {
         buffer.append(contentsOf: chunk[..<count])
         return true
     }
+}
+
+/// Runs `body` on a new detached POSIX thread.
+func detachThread(_ body: @escaping @Sendable () -> Void) {
+    final class Box {
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    }
+    var thread = pthread_t()
+    let box = Unmanaged.passRetained(Box(body)).toOpaque()
+    let result = pthread_create(
+        &thread, nil,
+        { argument in
+            Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue().body()
+            return nil
+        }, box)
+    precondition(result == 0, "pthread_create failed: \(result)")
+    pthread_detach(thread)
 }
