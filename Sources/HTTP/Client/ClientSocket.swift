@@ -37,7 +37,8 @@ final class ClientSocket: ClientTransport {
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &list)
         guard status == 0, let list else {
-            let message = status == EAI_SYSTEM ? String(cString: strerror(errno)) : String(cString: gai_strerror(status))
+            let message =
+                status == EAI_SYSTEM ? String(cString: strerror(errno)) : String(cString: gai_strerror(status))
             throw .resolution(message)
         }
         defer { freeaddrinfo(list) }

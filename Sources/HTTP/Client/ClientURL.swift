@@ -39,7 +39,9 @@ struct ClientURL: Sendable, Equatable {
             hostPart = authority[authority.index(after: authority.startIndex)..<close]
             let after = authority[authority.index(after: close)...]
             if !after.isEmpty {
-                guard after.hasPrefix(":") else { throw URLError(reason: "unexpected '\(after)' after host in '\(text)'") }
+                guard after.hasPrefix(":") else {
+                    throw URLError(reason: "unexpected '\(after)' after host in '\(text)'")
+                }
                 portPart = after.dropFirst()
             }
             var address = in6_addr()

@@ -86,7 +86,8 @@ public final class HTTPClient: Sendable {
             url: url, method: request.method, bytes: encoded.bytes, decodesContent: encoded.decodesContent)
         var mayRetry = true
         while true {
-            let deadline = Deadline(after: request.timeout ?? configuration.requestTimeout, timeout: .request).earliest(total)
+            let deadline = Deadline(after: request.timeout ?? configuration.requestTimeout, timeout: .request).earliest(
+                total)
             do throws(AttemptFailure) {
                 return try attempt(exchange, deadline: deadline)
             } catch {
@@ -216,10 +217,12 @@ public final class HTTPClient: Sendable {
         } catch {
             switch error {
             case .resolution(let message):
-                throw HTTPClientError(code: .dnsFailure, server: server, reason: "cannot resolve '\(url.host)': \(message)")
+                throw HTTPClientError(
+                    code: .dnsFailure, server: server, reason: "cannot resolve '\(url.host)': \(message)")
             case .failed(let failures):
                 throw HTTPClientError(
-                    code: .connectFailed, server: server, reason: "no address accepted: \(failures.joined(separator: "; "))")
+                    code: .connectFailed, server: server,
+                    reason: "no address accepted: \(failures.joined(separator: "; "))")
             case .timedOut(let address):
                 throw timeoutError(connectDeadline, server: server, requestSent: false, "connecting to \(address)")
             }
@@ -249,7 +252,8 @@ public final class HTTPClient: Sendable {
                     code: .tlsHandshakeFailed, server: server, reason: "\(transportError.reason) in the TLS handshake")
             case .closed:
                 throw HTTPClientError(
-                    code: .tlsHandshakeFailed, server: server, reason: "server closed the connection in the TLS handshake")
+                    code: .tlsHandshakeFailed, server: server,
+                    reason: "server closed the connection in the TLS handshake")
             }
         }
     }

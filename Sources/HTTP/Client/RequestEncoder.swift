@@ -1,8 +1,10 @@
 /// Serialises a client request to HTTP/1.1 bytes, refusing what must not be sent.
 enum RequestEncoder {
     /// Header fields the client owns; a request setting one of them is refused, not silently changed.
-    static let reservedFields = ["Host", "Content-Length", "Connection", "Keep-Alive", "Upgrade", "TE", "Trailer",
-        "Proxy-Connection"]
+    static let reservedFields = [
+        "Host", "Content-Length", "Connection", "Keep-Alive", "Upgrade", "TE", "Trailer",
+        "Proxy-Connection",
+    ]
     /// A chunked body is sent in chunks of at most this many bytes.
     static let chunkSize = 16 * 1024
 

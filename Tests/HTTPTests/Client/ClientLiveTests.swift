@@ -88,8 +88,11 @@ struct ClientLiveTests {
     @Test func responseSizeLimitIsEnforcedOnTheWireAndAfterDecoding() throws {
         let (live, _) = try Self.live()
         let client = try Self.client { $0.maxResponseBodySize = 1000 }
-        #expect(try client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(live.port)/bytes/1000")).body.count == 1000)
-        let tooLong = clientError { _ = try client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(live.port)/bytes/1001")) }
+        #expect(
+            try client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(live.port)/bytes/1000")).body.count == 1000)
+        let tooLong = clientError {
+            _ = try client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(live.port)/bytes/1001"))
+        }
         #expect(tooLong?.code == .responseTooLarge)
         #expect(tooLong?.requestSent == true)
         #expect(tooLong?.reason.contains("1000") == true)
@@ -206,7 +209,9 @@ struct ClientRefusalTests {
     }
 
     @Test func unreadableCAFileFailsAtInit() {
-        let error = clientError { _ = try HTTPClient(configuration: HTTPClientConfiguration(caFile: "/nonexistent/ca.pem")) }
+        let error = clientError {
+            _ = try HTTPClient(configuration: HTTPClientConfiguration(caFile: "/nonexistent/ca.pem"))
+        }
         #expect(error?.code == .tlsConfiguration)
         #expect(error?.reason.contains("/nonexistent/ca.pem") == true)
     }

@@ -83,7 +83,8 @@ final class ScriptedConnection {
         while true {
             if let end = buffer.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound {
                 let head = String(decoding: buffer[..<end], as: UTF8.self)
-                let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                let length =
+                    head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
                     .flatMap { Int($0.split(separator: ":")[1].trimmingPrefix(" ")) } ?? 0
                 while buffer.count < end + length { guard receive() else { return nil } }
                 let request = String(decoding: buffer[..<(end + length)], as: UTF8.self)

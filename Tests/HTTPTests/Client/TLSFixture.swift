@@ -19,7 +19,8 @@ final class TLSFixture: Sendable {
         for ca in ["ca", "rogue-ca"] {
             try run(
                 ["req", "-x509"] + ec + [
-                    "-keyout", "\(directory)/\(ca).key", "-out", "\(directory)/\(ca).pem", "-days", "30", "-subj", "/CN=Dealhook Test \(ca)",
+                    "-keyout", "\(directory)/\(ca).key", "-out", "\(directory)/\(ca).pem", "-days", "30", "-subj",
+                    "/CN=Dealhook Test \(ca)",
                     "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
                 ])
             try write("\(ca).index", "")
@@ -29,18 +30,25 @@ final class TLSFixture: Sendable {
         let sites: [(name: String, ca: String, san: String, dates: [String])] = [
             ("good", "ca", "DNS:localhost,IP:127.0.0.1", ["-days", "30"]),
             ("other-name", "ca", "DNS:other.example", ["-days", "30"]),
-            ("expired", "ca", "DNS:localhost,IP:127.0.0.1", ["-startdate", "20200101000000Z", "-enddate", "20200201000000Z"]),
+            (
+                "expired", "ca", "DNS:localhost,IP:127.0.0.1",
+                ["-startdate", "20200101000000Z", "-enddate", "20200201000000Z"]
+            ),
             ("unknown-ca", "rogue-ca", "DNS:localhost,IP:127.0.0.1", ["-days", "30"]),
         ]
         for site in sites {
             try run(
                 ["req", "-new"] + ec + [
-                    "-keyout", "\(directory)/\(site.name).key", "-out", "\(directory)/\(site.name).csr", "-subj", "/CN=\(site.name)",
+                    "-keyout", "\(directory)/\(site.name).key", "-out", "\(directory)/\(site.name).csr", "-subj",
+                    "/CN=\(site.name)",
                     "-addext", "subjectAltName=\(site.san)",
                 ])
             try run(
-                ["ca", "-batch", "-notext", "-config", "\(directory)/\(site.ca).cnf", "-in", "\(directory)/\(site.name).csr", "-out",
-                 "\(directory)/\(site.name).pem"] + site.dates)
+                [
+                    "ca", "-batch", "-notext", "-config", "\(directory)/\(site.ca).cnf", "-in",
+                    "\(directory)/\(site.name).csr", "-out",
+                    "\(directory)/\(site.name).pem",
+                ] + site.dates)
         }
     }
 
@@ -115,7 +123,9 @@ final class ChildProcess {
         defer { for argument in argv { free(argument) } }
         var child = pid_t()
         let result = posix_spawn(&child, arguments[0], &actions, &attributes, &argv, environ)
-        guard result == 0 else { throw FixtureError("cannot start \(arguments[0]): \(String(cString: strerror(result)))") }
+        guard result == 0 else {
+            throw FixtureError("cannot start \(arguments[0]): \(String(cString: strerror(result)))")
+        }
         pid = child
     }
 
@@ -155,7 +165,10 @@ final class TLSTestServer {
     init(certificate: String, key: String) throws {
         port = unusedPort()
         process = try ChildProcess(
-            ["/usr/bin/openssl", "s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key, "-www"],
+            [
+                "/usr/bin/openssl", "s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key,
+                "-www",
+            ],
             quiet: true)
         // Ready once it accepts a TCP connection.
         let start = MonotonicClock.now()

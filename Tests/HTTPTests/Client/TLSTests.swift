@@ -27,7 +27,9 @@ struct TLSTests {
 
     @Test func wrongHostNameIsRefused() throws {
         let server = try fixture.serve("other-name")
-        let error = clientError { _ = try client().execute(HTTPClientRequest(url: "https://localhost:\(server.port)/")) }
+        let error = clientError {
+            _ = try client().execute(HTTPClientRequest(url: "https://localhost:\(server.port)/"))
+        }
         #expect(error?.code == .certificateHostnameMismatch)
         #expect(error?.reason.lowercased().contains("hostname mismatch") == true, "\(String(describing: error))")
         #expect(error?.requestSent == false)
@@ -35,16 +37,21 @@ struct TLSTests {
 
     @Test func expiredCertificateIsRefused() throws {
         let server = try fixture.serve("expired")
-        let error = clientError { _ = try client().execute(HTTPClientRequest(url: "https://localhost:\(server.port)/")) }
+        let error = clientError {
+            _ = try client().execute(HTTPClientRequest(url: "https://localhost:\(server.port)/"))
+        }
         #expect(error?.code == .certificateExpired)
         #expect(error?.reason.contains("certificate has expired") == true, "\(String(describing: error))")
     }
 
     @Test func unknownCAIsRefused() throws {
         let server = try fixture.serve("unknown-ca")
-        let error = clientError { _ = try client().execute(HTTPClientRequest(url: "https://localhost:\(server.port)/")) }
+        let error = clientError {
+            _ = try client().execute(HTTPClientRequest(url: "https://localhost:\(server.port)/"))
+        }
         #expect(error?.code == .certificateUntrusted)
-        #expect(error?.reason.contains("unable to get local issuer certificate") == true, "\(String(describing: error))")
+        #expect(
+            error?.reason.contains("unable to get local issuer certificate") == true, "\(String(describing: error))")
     }
 
     @Test func withoutTheCAFileTheTestCAIsUnknown() throws {
