@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "JSON", swiftSettings: strictSettings),
         .target(name: "Logging", swiftSettings: strictSettings),
         .target(name: "Metrics", swiftSettings: strictSettings),
-        .target(name: "HTTP", dependencies: ["CPosix", "CZlib", "Logging"], swiftSettings: strictSettings),
+        .target(name: "HTTP", dependencies: ["COpenSSL", "CPosix", "CZlib", "Logging"], swiftSettings: strictSettings),
         .target(name: "Rules", dependencies: ["CYAML", "JSON"], swiftSettings: strictSettings),
         .target(name: "Teamopipe", dependencies: ["HTTP", "JSON", "Rules"], swiftSettings: strictSettings),
         .target(

@@ -15,4 +15,10 @@ static inline long dealhook_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int vers
 static inline long dealhook_SSL_set_tlsext_host_name(SSL *ssl, const char *name) {
     return SSL_set_tlsext_host_name(ssl, name);
 }
+
+/// Whether an error code is OpenSSL 3's "unexpected EOF while reading" (peer closed without close_notify);
+/// `ERR_GET_LIB`/`ERR_GET_REASON` are macros or inline functions depending on the OpenSSL version.
+static inline int dealhook_ERR_is_unexpected_eof(unsigned long code) {
+    return ERR_GET_LIB(code) == ERR_LIB_SSL && ERR_GET_REASON(code) == SSL_R_UNEXPECTED_EOF_WHILE_READING;
+}
 #endif

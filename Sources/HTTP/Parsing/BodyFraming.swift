@@ -45,7 +45,7 @@ public enum BodyFraming: Sendable, Equatable {
     }
 
     /// The value of a Content-Length field: 1*DIGIT, nothing else (no sign, no list, no overflow).
-    private static func parseContentLength(_ value: String) -> Result<Int, HTTPRequestError> {
+    static func parseContentLength(_ value: String) -> Result<Int, HTTPRequestError> {
         guard !value.isEmpty else { return .failure(.badRequest("empty Content-Length")) }
         var length = 0
         for byte in value.utf8 {
