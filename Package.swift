@@ -26,16 +26,20 @@ let package = Package(
         .target(name: "JSON", swiftSettings: strictSettings),
         .target(name: "Logging", swiftSettings: strictSettings),
         .target(name: "Metrics", swiftSettings: strictSettings),
-        .target(name: "HTTP", dependencies: ["CPosix", "CZlib", "Logging"], swiftSettings: strictSettings),
+        .target(name: "HTTP", dependencies: ["COpenSSL", "CPosix", "CZlib", "Logging"], swiftSettings: strictSettings),
         .target(name: "Rules", dependencies: ["CYAML"], swiftSettings: strictSettings),
+        .target(name: "Intake", dependencies: ["HTTP", "JSON", "Rules", "Logging"], swiftSettings: strictSettings),
         .target(name: "App", dependencies: ["HTTP", "Logging", "Metrics", "Rules"], swiftSettings: strictSettings),
-        .executableTarget(name: "dealhook", dependencies: ["App"], swiftSettings: strictSettings),
+        .executableTarget(name: "dealhook", dependencies: ["App", "Intake"], swiftSettings: strictSettings),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSettings),
         .testTarget(name: "LoggingTests", dependencies: ["Logging"], swiftSettings: strictSettings),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], swiftSettings: strictSettings),
         .testTarget(name: "RulesTests", dependencies: ["Rules"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "IntakeTests", dependencies: ["Intake", "HTTP", "Rules", "TestSupport", "dealhook"],
+            swiftSettings: strictSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "AppTests", dependencies: ["App", "HTTP", "TestSupport", "dealhook"], swiftSettings: strictSettings),
