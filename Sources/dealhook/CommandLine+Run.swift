@@ -12,6 +12,8 @@ extension CommandLine {
         switch name {
         case "serve":
             return ServeCommand.run(rest)
+        case "sign":
+            return SignCommand.run(rest)
         case "version", "--version":
             StandardStream.output("dealhook \(DealhookVersion.current)")
             return ExitStatus.success
