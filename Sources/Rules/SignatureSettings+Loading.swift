@@ -26,7 +26,9 @@ extension SignatureSettings {
                     message: "\(path): missing key 'preset' (one of: \(presetNames.joined(separator: ", ")))"))
             return nil
         }
-        guard let name = section.read("preset", diagnostics: &diagnostics, { node, path throws(ConfigError) in try node.string(at: path) })
+        guard
+            let name = section.read(
+                "preset", diagnostics: &diagnostics, { node, path throws(ConfigError) in try node.string(at: path) })
         else { return nil }
         guard let kind = Kind(name: name) else {
             var message = "\(section.path(of: "preset")): unknown preset '\(name)'"
@@ -48,7 +50,10 @@ extension SignatureSettings {
         switch kind {
         case .preset(.adobeSign):
             settings.scheme = .preset(.adobeSign)
-            settings.secrets = section.read("client_id", diagnostics: &diagnostics) { node, path throws(ConfigError) in try node.secretValues(at: path) } ?? []
+            settings.secrets =
+                section.read("client_id", diagnostics: &diagnostics) { node, path throws(ConfigError) in
+                    try node.secretValues(at: path)
+                } ?? []
         case .preset(let preset):
             settings.scheme = .preset(preset)
             settings.secrets = readSecrets(section, node: node, diagnostics: &diagnostics)
@@ -67,15 +72,23 @@ extension SignatureSettings {
                 settings.scheme = .hmac(scheme)
             }
         case .basic:
-            settings.secrets = section.read("password", diagnostics: &diagnostics) { node, path throws(ConfigError) in try node.secretValues(at: path) } ?? []
-            if let username = section.read("username", diagnostics: &diagnostics, { node, path throws(ConfigError) in try node.string(at: path) }) {
+            settings.secrets =
+                section.read("password", diagnostics: &diagnostics) { node, path throws(ConfigError) in
+                    try node.secretValues(at: path)
+                } ?? []
+            if let username = section.read(
+                "username", diagnostics: &diagnostics, { node, path throws(ConfigError) in try node.string(at: path) })
+            {
                 settings.scheme = .basic(username: username)
             } else if section["username"] == nil {
                 diagnostics.append(
                     ConfigError(location: node.location, message: "\(path): preset 'basic' needs 'username'"))
             }
         case .token:
-            settings.secrets = section.read("token", diagnostics: &diagnostics) { node, path throws(ConfigError) in try node.secretValues(at: path) } ?? []
+            settings.secrets =
+                section.read("token", diagnostics: &diagnostics) { node, path throws(ConfigError) in
+                    try node.secretValues(at: path)
+                } ?? []
             var header = "Authorization"
             section.read("header", YAMLNode.headerName(at:), into: &header, diagnostics: &diagnostics)
             settings.scheme = .token(header: header)
@@ -100,14 +113,20 @@ extension SignatureSettings {
                     message: "\(section.path(of: "secrets")): give 'secret' or 'secrets', not both"))
             return []
         }
-        if let single = section.read("secret", diagnostics: &diagnostics, { node, path throws(ConfigError) in
-            guard case .sequence = node.kind else { return try node.secretValues(at: path) }
-            throw ConfigError(
-                location: node.location, message: "\(path): expected a string, got a list (use 'secrets' for several)")
-        }) {
+        if let single = section.read(
+            "secret", diagnostics: &diagnostics,
+            { node, path throws(ConfigError) in
+                guard case .sequence = node.kind else { return try node.secretValues(at: path) }
+                throw ConfigError(
+                    location: node.location,
+                    message: "\(path): expected a string, got a list (use 'secrets' for several)")
+            })
+        {
             return single
         }
-        return section.read("secrets", diagnostics: &diagnostics) { node, path throws(ConfigError) in try node.secretValues(at: path) } ?? []
+        return section.read("secrets", diagnostics: &diagnostics) { node, path throws(ConfigError) in
+            try node.secretValues(at: path)
+        } ?? []
     }
 
     private static func readHMAC(
@@ -118,12 +137,15 @@ extension SignatureSettings {
         section.read("encoding", YAMLNode.choice(at:), into: &scheme.encoding, diagnostics: &diagnostics)
         section.read("prefix", YAMLNode.string(at:), into: &scheme.prefix, diagnostics: &diagnostics)
         section.read("signed", YAMLNode.signedTemplate(at:), into: &scheme.signed, diagnostics: &diagnostics)
-        section.read("timestamp_header", YAMLNode.headerName(at:), into: &scheme.timestampHeader, diagnostics: &diagnostics)
+        section.read(
+            "timestamp_header", YAMLNode.headerName(at:), into: &scheme.timestampHeader, diagnostics: &diagnostics)
         if scheme.signed.contains(.timestamp), scheme.timestampHeader == nil, let signed = section["signed"] {
             diagnostics.append(
                 ConfigError(
                     location: signed.location,
-                    message: "\(section.path(of: "signed")): {timestamp} needs 'timestamp_header', the header it is read from"))
+                    message:
+                        "\(section.path(of: "signed")): {timestamp} needs 'timestamp_header', the header it is read from"
+                ))
         }
         if let timestampHeader = section["timestamp_header"], scheme.timestampHeader != nil,
             !scheme.signed.contains(.timestamp)
@@ -138,10 +160,15 @@ extension SignatureSettings {
             diagnostics.append(
                 ConfigError(
                     location: node.location,
-                    message: "\(section.path ?? ""): preset 'hmac' needs 'header', the header that carries the signature"))
+                    message:
+                        "\(section.path ?? ""): preset 'hmac' needs 'header', the header that carries the signature"))
             return nil
         }
-        guard let header = section.read("header", diagnostics: &diagnostics, { node, path throws(ConfigError) in try node.headerName(at: path) }) else {
+        guard
+            let header = section.read(
+                "header", diagnostics: &diagnostics, { node, path throws(ConfigError) in try node.headerName(at: path) }
+            )
+        else {
             return nil
         }
         scheme.header = header
@@ -232,7 +259,8 @@ extension YAMLNode {
     fileprivate func notificationURL(at path: String) throws(ConfigError) -> String {
         let text = try string(at: path)
         guard Self.isHTTPURL(text) else {
-            throw ConfigError(location: location, message: "\(path): expected an http:// or https:// URL, got \(summary)")
+            throw ConfigError(
+                location: location, message: "\(path): expected an http:// or https:// URL, got \(summary)")
         }
         return text
     }

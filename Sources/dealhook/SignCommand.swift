@@ -8,7 +8,8 @@ enum SignCommand {
         let options: OptionParser
         do {
             options = try OptionParser(
-                arguments, valued: ["--scheme", "--secret", "--body", "--url", "--timestamp", "--id"], flags: ["--help"])
+                arguments, valued: ["--scheme", "--secret", "--body", "--url", "--timestamp", "--id"], flags: ["--help"]
+            )
         } catch {
             return usageError(error.message)
         }
@@ -74,7 +75,8 @@ enum SignCommand {
             node = YAMLNode(.mapping([YAMLNode.Pair(key: "preset", keyLocation: location, value: name)]), at: location)
         }
         guard let settings = SignatureSettings.load(node, path: "scheme", diagnostics: &diagnostics) else {
-            let problems = text.hasPrefix("{") ? diagnostics.errors.map(\.description) : diagnostics.errors.map(\.message)
+            let problems =
+                text.hasPrefix("{") ? diagnostics.errors.map(\.description) : diagnostics.errors.map(\.message)
             return .failure(Problem(message: problems.joined(separator: "\n")))
         }
         return .success(settings)

@@ -7,7 +7,9 @@ import Testing
     @Test func hmacMatchesPublishedVectors() {
         // GitHub's documented example.
         #expect(
-            Hex.encode(HMAC.authenticationCode(for: bytes("Hello, World!"), key: bytes("It's a Secret to Everybody"), using: .sha256))
+            Hex.encode(
+                HMAC.authenticationCode(
+                    for: bytes("Hello, World!"), key: bytes("It's a Secret to Everybody"), using: .sha256))
                 == "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17")
         // RFC 2202 §3 and RFC 4231 §4.3, test case 2.
         let message = bytes("what do ya want for nothing?")
@@ -19,12 +21,15 @@ import Testing
                 == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
         #expect(
             Hex.encode(HMAC.authenticationCode(for: message, key: bytes("Jefe"), using: .sha512))
-                == "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea2505549758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737")
+                == "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea2505549758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737"
+        )
         #expect(HMAC.authenticationCode(for: [], key: [], using: .sha256).count == 32)
     }
 
     @Test func sha256MatchesFIPSVectors() {
-        #expect(Hex.encode(Digest.sha256(bytes("abc"))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            Hex.encode(Digest.sha256(bytes("abc")))
+                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(Hex.encode(Digest.sha256([])) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
 

@@ -2,13 +2,15 @@ import Foundation
 import HTTP
 import Intake
 import Rules
-import Testing
 import TestSupport
+import Testing
 
 /// `dealhook sign` run as a process: its output must pass the verifier of the same settings.
 @Suite struct SignCommandTests {
     private static func bodyFile(_ body: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dealhook-sign-\(UUID().uuidString).json").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "dealhook-sign-\(UUID().uuidString).json"
+        ).path
         try Data(body.utf8).write(to: URL(fileURLWithPath: path))
         return path
     }
@@ -17,7 +19,8 @@ import TestSupport
     private func sign(_ arguments: [String], body: String = Vectors.body) throws -> [String] {
         let path = try Self.bodyFile(body)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let result = try DealhookProcess.run(["sign", "--body", path, "--timestamp", "\(Vectors.timestamp)"] + arguments)
+        let result = try DealhookProcess.run(
+            ["sign", "--body", path, "--timestamp", "\(Vectors.timestamp)"] + arguments)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.isEmpty)
         return result.stdout.split(separator: "\n").map(String.init)
@@ -36,7 +39,9 @@ import TestSupport
             try sign(["--scheme", "stripe", "--secret", Vectors.secret])
                 == ["Stripe-Signature: t=\(Vectors.timestamp),v1=\(Vectors.stripeSignature)"])
         #expect(
-            try sign(["--scheme", "standard-webhooks", "--secret", Vectors.standardWebhooksSecret, "--id", "msg_test_1"])
+            try sign([
+                "--scheme", "standard-webhooks", "--secret", Vectors.standardWebhooksSecret, "--id", "msg_test_1",
+            ])
                 == [
                     "webhook-id: msg_test_1", "webhook-timestamp: \(Vectors.timestamp)",
                     "webhook-signature: v1,2JvcQ6Y6X0PXNSEKgxnhC0aoN5Uaxxqoc2f+yL7F084=",
@@ -72,7 +77,8 @@ import TestSupport
     func genericSchemesVerify(_ scheme: String) throws {
         let url = "https://hooks.example.com/hooks/x?a=1"
         let lines = try sign(["--scheme", scheme, "--secret", "s3cr3t", "--url", url])
-        let node = scheme.hasPrefix("{")
+        let node =
+            scheme.hasPrefix("{")
             ? try YAMLNode.parse(scheme, file: "t")
             : try YAMLNode.parse("{preset: \(scheme)}", file: "t")
         var diagnostics = ConfigDiagnostics()
@@ -86,11 +92,20 @@ import TestSupport
     @Test(arguments: [
         (["sign"], "missing --scheme NAME"),
         (["sign", "--scheme", "stripe"], "missing --body FILE"),
-        (["sign", "--scheme", "strpe", "--body", "/dev/null", "--secret", "s"], "unknown preset 'strpe' (did you mean 'stripe'?)"),
+        (
+            ["sign", "--scheme", "strpe", "--body", "/dev/null", "--secret", "s"],
+            "unknown preset 'strpe' (did you mean 'stripe'?)"
+        ),
         (["sign", "--scheme", "stripe", "--body", "/dev/null"], "missing --secret S"),
-        (["sign", "--scheme", "stripe", "--body", "/dev/null", "--secret", "s", "--timestamp", "now"], "--timestamp expects Unix seconds"),
+        (
+            ["sign", "--scheme", "stripe", "--body", "/dev/null", "--secret", "s", "--timestamp", "now"],
+            "--timestamp expects Unix seconds"
+        ),
         (["sign", "--scheme", "square", "--body", "/dev/null", "--secret", "s"], "Square signs the URL: give --url"),
-        (["sign", "--scheme", "{preset: hmac}", "--body", "/dev/null", "--secret", "s"], "--scheme:1:1: scheme: preset 'hmac' needs 'header'"),
+        (
+            ["sign", "--scheme", "{preset: hmac}", "--body", "/dev/null", "--secret", "s"],
+            "--scheme:1:1: scheme: preset 'hmac' needs 'header'"
+        ),
         (["sign", "--scheme", "stripe", "--bogus"], "unknown option '--bogus'"),
     ])
     func usageErrorsExitWithStatus2(_ arguments: [String], _ message: String) throws {
@@ -102,7 +117,9 @@ import TestSupport
     }
 
     @Test func unreadableBodyExits1() throws {
-        let result = try DealhookProcess.run(["sign", "--scheme", "github", "--secret", "s", "--body", "/nonexistent/x"])
+        let result = try DealhookProcess.run([
+            "sign", "--scheme", "github", "--secret", "s", "--body", "/nonexistent/x",
+        ])
         #expect(result.status == 1)
         #expect(result.stderr.contains("cannot read '/nonexistent/x'"))
     }

@@ -56,7 +56,11 @@ struct PresetVector: Sendable, CustomTestStringConvertible {
         switch preset {
         case .pandadoc: return request(target: "/hooks/test")
         case .dropboxSign: return request(body: #"{"event":{"event_time":"1","event_type":"x"}}"#)
-        default: return request(headers: headers.filter { !$0.0.lowercased().contains("signature") && !$0.0.lowercased().contains("hmac") })
+        default:
+            return request(
+                headers: headers.filter {
+                    !$0.0.lowercased().contains("signature") && !$0.0.lowercased().contains("hmac")
+                })
         }
     }
 
@@ -96,9 +100,11 @@ struct PresetVector: Sendable, CustomTestStringConvertible {
                 )
             ], missing: .missingHeader("Paddle-Signature")),
         PresetVector(
-            preset: .lemonsqueezy, headers: [("X-Signature", Vectors.hexOfBody)], missing: .missingHeader("X-Signature")),
+            preset: .lemonsqueezy, headers: [("X-Signature", Vectors.hexOfBody)], missing: .missingHeader("X-Signature")
+        ),
         PresetVector(
-            preset: .square, headers: [("x-square-hmacsha256-signature", "lJuc8PuVb2tcTHOzuLQBkIj+7m81MTvrCGLS7SF9brA=")],
+            preset: .square,
+            headers: [("x-square-hmacsha256-signature", "lJuc8PuVb2tcTHOzuLQBkIj+7m81MTvrCGLS7SF9brA=")],
             url: Vectors.squareURL, missing: .missingHeader("X-Square-HmacSha256-Signature")),
         PresetVector(
             preset: .paystack,

@@ -27,7 +27,8 @@ import Testing
 
     @Test(arguments: PresetVector.all)
     func missingSignatureFails(_ vector: PresetVector) {
-        #expect(SignatureVerifier(vector.settings).verify(vector.unsigned, now: Vectors.now) == .invalid(vector.missing))
+        #expect(
+            SignatureVerifier(vector.settings).verify(vector.unsigned, now: Vectors.now) == .invalid(vector.missing))
     }
 
     @Test(arguments: PresetVector.all)
@@ -45,7 +46,8 @@ import Testing
         let verifier = SignatureVerifier(vector.settings)
         let late = Date(timeIntervalSince1970: TimeInterval(Vectors.timestamp + 301))
         #expect(
-            verifier.verify(vector.request(), now: late) == .invalid(.timestampOutsideTolerance(age: 301, tolerance: 300)))
+            verifier.verify(vector.request(), now: late)
+                == .invalid(.timestampOutsideTolerance(age: 301, tolerance: 300)))
         let early = Date(timeIntervalSince1970: TimeInterval(Vectors.timestamp - 301))
         #expect(
             verifier.verify(vector.request(), now: early)
@@ -79,7 +81,9 @@ import Testing
             for request in [vector.request(), vector.tampered, vector.unsigned] {
                 guard case .invalid(let failure) = SignatureVerifier(settings).verify(request, now: Vectors.now)
                 else { continue }
-                for secret in ["other_secret", vector.secret, Vectors.hexOfBody, Vectors.base64OfBody, Vectors.stripeSignature] {
+                for secret in [
+                    "other_secret", vector.secret, Vectors.hexOfBody, Vectors.base64OfBody, Vectors.stripeSignature,
+                ] {
                     #expect(!failure.description.contains(secret))
                 }
             }

@@ -58,7 +58,9 @@ import Testing
         #expect(plainErrors == [])
         #expect(plain?.secrets == [])
         let (basic, _) = try load("signature: {preset: basic, username: u}")
-        #expect(basic?.disabledReason?.message == "routes.hooks.signature.password is missing or empty; the route is disabled")
+        #expect(
+            basic?.disabledReason?.message
+                == "routes.hooks.signature.password is missing or empty; the route is disabled")
     }
 
     @Test func unknownPresetSuggestsTheClosest() throws {
@@ -93,9 +95,14 @@ import Testing
     @Test func wrongTypes() throws {
         #expect(
             try errors("signature:\n  preset: stripe\n  secret: [a, b]\n")
-                == ["t.yaml:3:11: routes.hooks.signature.secret: expected a string, got a list (use 'secrets' for several)"])
+                == [
+                    "t.yaml:3:11: routes.hooks.signature.secret: expected a string, got a list (use 'secrets' for several)"
+                ])
         let mapping = try errors("signature:\n  preset: stripe\n  secrets: {a: b}\n")
-        #expect(mapping == ["t.yaml:3:12: routes.hooks.signature.secrets: expected a string or a list of strings, got a mapping"])
+        #expect(
+            mapping == [
+                "t.yaml:3:12: routes.hooks.signature.secrets: expected a string or a list of strings, got a mapping"
+            ])
         #expect(
             try errors("signature:\n  preset: stripe\n  tolerance: 300\n")
                 == [
@@ -104,10 +111,14 @@ import Testing
         #expect(
             try errors("signature:\n  preset: [stripe]\n")
                 == ["t.yaml:2:11: routes.hooks.signature.preset: expected a string, got a list"])
-        #expect(try errors("signature: stripe") == ["t.yaml:1:12: routes.hooks.signature: expected a mapping, got 'stripe'"])
+        #expect(
+            try errors("signature: stripe") == ["t.yaml:1:12: routes.hooks.signature: expected a mapping, got 'stripe'"]
+        )
         #expect(
             try errors("signature: {preset: square, url: 'hooks.example.com/x'}")
-                == ["t.yaml:1:34: routes.hooks.signature.url: expected an http:// or https:// URL, got 'hooks.example.com/x'"])
+                == [
+                    "t.yaml:1:34: routes.hooks.signature.url: expected an http:// or https:// URL, got 'hooks.example.com/x'"
+                ])
     }
 
     @Test func secretAndSecretsTogether() throws {
@@ -117,9 +128,11 @@ import Testing
     }
 
     @Test func standardWebhooksSecretMustBeBase64() throws {
-        #expect(try load("signature: {preset: standard-webhooks, secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}").1 == [])
         #expect(
-            try errors("signature:\n  preset: standard-webhooks\n  secret: ${S}\n", environment: ["S": "whsec_not base64!"])
+            try load("signature: {preset: standard-webhooks, secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}").1 == [])
+        #expect(
+            try errors(
+                "signature:\n  preset: standard-webhooks\n  secret: ${S}\n", environment: ["S": "whsec_not base64!"])
                 == [
                     "t.yaml:3:11: routes.hooks.signature.secret: expected 'whsec_' followed by base64, as Standard "
                         + "Webhooks and Svix show it (value not shown)"
@@ -180,7 +193,9 @@ import Testing
                 == ["t.yaml:4:14: routes.hooks.signature.tolerance: needs 'timestamp_header'; nothing else is timed"])
         // Every problem at once, in file order.
         #expect(
-            try errors("signature:\n  preset: hmac\n  header: 'X Sig'\n  algorithm: sha265\n  encoding: b64\n  signed: '{bdy}'\n")
+            try errors(
+                "signature:\n  preset: hmac\n  header: 'X Sig'\n  algorithm: sha265\n  encoding: b64\n  signed: '{bdy}'\n"
+            )
                 == [
                     "t.yaml:3:11: routes.hooks.signature.header: expected a header name, got 'X Sig'",
                     "t.yaml:4:14: routes.hooks.signature.algorithm: expected one of sha1, sha256, sha512, got 'sha265'",
@@ -195,7 +210,10 @@ import Testing
         #expect(basicErrors == [])
         #expect(basic?.scheme == .basic(username: "acme"))
         #expect(basic?.secrets == [Secret("p")])
-        #expect(try errors("signature: {preset: basic, password: p}") == ["t.yaml:1:12: routes.hooks.signature: preset 'basic' needs 'username'"])
+        #expect(
+            try errors("signature: {preset: basic, password: p}") == [
+                "t.yaml:1:12: routes.hooks.signature: preset 'basic' needs 'username'"
+            ])
         let (token, _) = try load("signature: {preset: token, token: [t1, t2]}")
         #expect(token?.scheme == .token(header: "Authorization"))
         #expect(token?.secrets == [Secret("t1"), Secret("t2")])
@@ -215,7 +233,10 @@ import Testing
         ("{body}", [SignedTemplate.Part.body]),
         ("{timestamp}.{body}", [.timestamp, .literal("."), .body]),
         ("{url}{body}", [.url, .body]),
-        ("v0:{header:X-Request-Timestamp}:{body}", [.literal("v0:"), .header("X-Request-Timestamp"), .literal(":"), .body]),
+        (
+            "v0:{header:X-Request-Timestamp}:{body}",
+            [.literal("v0:"), .header("X-Request-Timestamp"), .literal(":"), .body]
+        ),
         ("{{literal}} {path}", [.literal("{literal} "), .path]),
     ])
     func signedTemplates(_ text: String, _ parts: [SignedTemplate.Part]) throws {
@@ -225,7 +246,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ("", "it is empty"), ("{body", "'{' without a closing '}'"), ("body}", "a lone '}' (write '}}' for a literal brace)"),
+        ("", "it is empty"), ("{body", "'{' without a closing '}'"),
+        ("body}", "a lone '}' (write '}}' for a literal brace)"),
         ("{header:}", "unknown placeholder '{header:}'"), ("{header:a b}", "unknown placeholder '{header:a b}'"),
     ])
     func badSignedTemplates(_ text: String, _ reason: String) {

@@ -27,7 +27,9 @@ enum TokenCredentials {
         if header.equalsIgnoringASCIICase("Authorization"), value.prefix(7).lowercased() == "bearer " {
             given = Array(value.dropFirst(7).utf8)
         }
-        let matches = tokens.contains { SecretComparison.equals(given, $0) || SecretComparison.equals(Array(value.utf8), $0) }
+        let matches = tokens.contains {
+            SecretComparison.equals(given, $0) || SecretComparison.equals(Array(value.utf8), $0)
+        }
         return matches ? .valid(eventID: nil) : .invalid(.credentialsRejected)
     }
 }
@@ -40,7 +42,8 @@ enum AdobeSignClientID {
     static func verify(_ request: SignedRequest, clientIDs: [[UInt8]]) -> SignatureVerdict {
         guard let value = request.headers[header] else { return .invalid(.missingHeader(header)) }
         let given = Array(value.utf8)
-        return clientIDs.contains { SecretComparison.equals(given, $0) } ? .valid(eventID: nil) : .invalid(.credentialsRejected)
+        return clientIDs.contains { SecretComparison.equals(given, $0) }
+            ? .valid(eventID: nil) : .invalid(.credentialsRejected)
     }
 }
 

@@ -36,7 +36,8 @@ enum DropboxSignEvent {
         let contentType = request.headers["Content-Type"]?.lowercased() ?? ""
         var json: [UInt8]?
         if contentType.hasPrefix("multipart/form-data") {
-            json = MultipartFormField.value(named: "json", in: request.body, contentType: request.headers["Content-Type"] ?? "")
+            json = MultipartFormField.value(
+                named: "json", in: request.body, contentType: request.headers["Content-Type"] ?? "")
         } else if contentType.hasPrefix("application/x-www-form-urlencoded") {
             let body = String(decoding: request.body, as: UTF8.self)
             json = SignedRequest(target: "/?" + body, headers: HTTPHeaders(), body: []).queryValue(named: "json")

@@ -27,7 +27,8 @@ extension HMACEvidence {
             return .failure(.malformedHeader(header, "no \(keys.timestamp)= Unix time"))
         }
         guard !signatures.isEmpty else {
-            let problem = sawSignature ? "the \(keys.signature)= signature is not hex" : "no \(keys.signature)= signature"
+            let problem =
+                sawSignature ? "the \(keys.signature)= signature is not hex" : "no \(keys.signature)= signature"
             return .failure(.malformedHeader(header, problem))
         }
         return .success(
@@ -41,7 +42,8 @@ extension HMACEvidence {
     /// (`v1a`, ed25519) are skipped.
     static func standardWebhooks(_ request: SignedRequest) -> Result<HMACEvidence, SignatureFailure> {
         let headers = request.headers
-        let prefix = !headers.contains(name: "webhook-signature") && headers.contains(name: "svix-signature")
+        let prefix =
+            !headers.contains(name: "webhook-signature") && headers.contains(name: "svix-signature")
             ? "svix-" : "webhook-"
         let names = (id: prefix + "id", timestamp: prefix + "timestamp", signature: prefix + "signature")
         guard let signatureList = headers[names.signature] else { return .failure(.missingHeader(names.signature)) }

@@ -26,17 +26,21 @@ struct HMACEvidence {
                 request.headers, names: names, prefix: prefix, optionalPrefix: optionalPrefix, encoding: encoding)
         }
         func evidence(
-            _ signatures: Result<[[UInt8]], SignatureFailure>, _ message: [UInt8], using hashFunction: HashFunction = .sha256,
+            _ signatures: Result<[[UInt8]], SignatureFailure>, _ message: [UInt8],
+            using hashFunction: HashFunction = .sha256,
             eventID: String? = nil
         ) -> Result<HMACEvidence, SignatureFailure> {
-            signatures.map { HMACEvidence(hashFunction: hashFunction, signatures: $0, message: message, eventID: eventID) }
+            signatures.map {
+                HMACEvidence(hashFunction: hashFunction, signatures: $0, message: message, eventID: eventID)
+            }
         }
         let headers = request.headers
         switch preset {
         case .stripe:
             return timestamped(request, header: "Stripe-Signature", separator: ",", keys: ("t", "v1"), joiner: ".")
         case .calendly:
-            return timestamped(request, header: "Calendly-Webhook-Signature", separator: ",", keys: ("t", "v1"), joiner: ".")
+            return timestamped(
+                request, header: "Calendly-Webhook-Signature", separator: ",", keys: ("t", "v1"), joiner: ".")
         case .paddle:
             return timestamped(request, header: "Paddle-Signature", separator: ";", keys: ("ts", "h1"), joiner: ":")
         case .standardWebhooks:
@@ -122,7 +126,8 @@ struct HMACEvidence {
             case .sha512: .sha512
             }
         return .success(
-            HMACEvidence(hashFunction: hashFunction, signatures: signatures, message: message, timestamp: timestamp?.value))
+            HMACEvidence(
+                hashFunction: hashFunction, signatures: signatures, message: message, timestamp: timestamp?.value))
     }
 
     /// Every value of the first of `names` present, each `prefix` + encoded signature. Values that do not

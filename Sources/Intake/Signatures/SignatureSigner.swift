@@ -44,12 +44,15 @@ public struct SignatureSigner: Sendable {
         let base64OfBody = Base64.encode(mac(body))
         switch settings.scheme {
         case .preset(.stripe):
-            return header("Stripe-Signature", "t=\(timestamp),v1=\(Hex.encode(mac(Array("\(timestamp).".utf8) + body)))")
+            return header(
+                "Stripe-Signature", "t=\(timestamp),v1=\(Hex.encode(mac(Array("\(timestamp).".utf8) + body)))")
         case .preset(.calendly):
             return header(
-                "Calendly-Webhook-Signature", "t=\(timestamp),v1=\(Hex.encode(mac(Array("\(timestamp).".utf8) + body)))")
+                "Calendly-Webhook-Signature", "t=\(timestamp),v1=\(Hex.encode(mac(Array("\(timestamp).".utf8) + body)))"
+            )
         case .preset(.paddle):
-            return header("Paddle-Signature", "ts=\(timestamp);h1=\(Hex.encode(mac(Array("\(timestamp):".utf8) + body)))")
+            return header(
+                "Paddle-Signature", "ts=\(timestamp);h1=\(Hex.encode(mac(Array("\(timestamp):".utf8) + body)))")
         case .preset(.standardWebhooks):
             let encoded = secret.hasPrefix("whsec_") ? String(secret.dropFirst("whsec_".count)) : secret
             guard let standardKey = Base64.decode(encoded) else {
@@ -67,7 +70,9 @@ public struct SignatureSigner: Sendable {
         case .preset(.shopify): return header("X-Shopify-Hmac-Sha256", base64OfBody)
         case .preset(.lemonsqueezy): return header("X-Signature", hexOfBody)
         case .preset(.square):
-            guard let url = settings.url ?? url else { throw SigningError(description: "Square signs the URL: give --url") }
+            guard let url = settings.url ?? url else {
+                throw SigningError(description: "Square signs the URL: give --url")
+            }
             return header("X-Square-HmacSha256-Signature", Base64.encode(mac(Array(url.utf8) + body)))
         case .preset(.paystack): return header("X-Paystack-Signature", Hex.encode(mac(body, .sha512)))
         case .preset(.razorpay): return header("X-Razorpay-Signature", hexOfBody)
@@ -82,7 +87,8 @@ public struct SignatureSigner: Sendable {
                 let time = event["event_time"]?.stringValue ?? event["event_time"]?.intValue.map(String.init),
                 let type = event["event_type"]?.stringValue
             else {
-                throw SigningError(description: "Dropbox Sign signs event.event_time and event.event_type: the body has none")
+                throw SigningError(
+                    description: "Dropbox Sign signs event.event_time and event.event_type: the body has none")
             }
             return Signature(payloadFields: [
                 HTTPHeaders.Field(name: "event.event_hash", value: Hex.encode(mac(Array((time + type).utf8))))
@@ -123,7 +129,9 @@ public struct SignatureSigner: Sendable {
             }
         let code = HMAC.authenticationCode(for: message, key: key, using: hashFunction)
         var signature = Signature(headers: [
-            HTTPHeaders.Field(name: scheme.header, value: scheme.prefix + (scheme.encoding == .hex ? Hex.encode(code) : Base64.encode(code)))
+            HTTPHeaders.Field(
+                name: scheme.header,
+                value: scheme.prefix + (scheme.encoding == .hex ? Hex.encode(code) : Base64.encode(code)))
         ])
         if let timestampHeader = scheme.timestampHeader {
             signature.headers.append(HTTPHeaders.Field(name: timestampHeader, value: "\(timestamp)"))

@@ -70,7 +70,8 @@ public struct SignatureFailure: Error, Sendable, Hashable, CustomStringConvertib
 
     /// The scheme signs the notification URL, and neither the settings nor the route name it.
     public static let unknownURL = SignatureFailure(
-        .unknownURL, "the scheme signs the notification URL, but no URL is set (signature url or the route's public URL)")
+        .unknownURL,
+        "the scheme signs the notification URL, but no URL is set (signature url or the route's public URL)")
 
     /// The signature is authentic but its time is too far from now: a replay, or a clock off.
     public static func timestampOutsideTolerance(age: Int, tolerance: Int) -> SignatureFailure {

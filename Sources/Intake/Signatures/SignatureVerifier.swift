@@ -133,7 +133,9 @@ public struct SignatureVerifier: Sendable {
     /// WooCommerce's creation ping: the form body `webhook_id=<digits>` and nothing else.
     private static func isWooCommercePing(_ body: [UInt8]) -> Bool {
         let prefix = Array("webhook_id=".utf8)
-        guard body.count > prefix.count, body.count <= prefix.count + 20, body.starts(with: prefix) else { return false }
+        guard body.count > prefix.count, body.count <= prefix.count + 20, body.starts(with: prefix) else {
+            return false
+        }
         return body[prefix.count...].allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 }

@@ -14,7 +14,8 @@ public struct SignedRequest: Sendable {
     /// where a scheme signs the URL and the signature settings name none.
     public var publicURL: String?
 
-    public init(method: String = "POST", target: String, headers: HTTPHeaders, body: [UInt8], publicURL: String? = nil) {
+    public init(method: String = "POST", target: String, headers: HTTPHeaders, body: [UInt8], publicURL: String? = nil)
+    {
         self.method = method
         self.target = target
         self.headers = headers
