@@ -246,6 +246,23 @@ import Testing
         #expect(verify(.hmac(scheme), headers: headers, target: "/hooks/x?a=1") == .invalid(.unknownURL))
     }
 
+    @Test(arguments: [Int.min, Int.max, -1, 0])
+    func extremeSignedTimestampsAreRefusedWithoutTrapping(_ timestamp: Int) throws {
+        let scheme = HMACSignatureScheme(
+            header: "X-Sig", signed: try SignedTemplate(parsing: "{timestamp}.{body}"), timestampHeader: "X-Ts")
+        let code = HMAC.authenticationCode(
+            for: Array("\(timestamp).\(Vectors.body)".utf8), key: Array(Vectors.secret.utf8), using: .sha256)
+        let verdict = verify(.hmac(scheme), headers: [("X-Sig", Hex.encode(code)), ("X-Ts", "\(timestamp)")])
+        guard case .invalid(let failure) = verdict else {
+            Issue.record("accepted \(timestamp)")
+            return
+        }
+        #expect(failure.kind == .timestampOutsideTolerance)
+        #expect(
+            verify(.preset(.stripe), headers: [("Stripe-Signature", "t=\(timestamp),v1=\(Vectors.stripeSignature)")])
+                == .invalid(.noSignatureMatches))
+    }
+
     @Test func genericHMACDefaultsToGitHubsShapeWithoutPrefix() {
         #expect(verify(.hmac(HMACSignatureScheme(header: "X-Sig")), headers: [("x-sig", Vectors.hexOfBody)]).isValid)
     }

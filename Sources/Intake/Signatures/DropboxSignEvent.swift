@@ -40,8 +40,7 @@ enum DropboxSignEvent {
                 named: "json", in: request.body, contentType: request.headers["Content-Type"] ?? "")
         } else if contentType.hasPrefix("application/x-www-form-urlencoded") {
             let body = String(decoding: request.body, as: UTF8.self)
-            json = SignedRequest(target: "/?" + body, headers: HTTPHeaders(), body: []).queryValue(named: "json")
-                .map { Array($0.utf8) }
+            json = FormEncoding.value(named: "json", in: body[...]).map { Array($0.utf8) }
         } else {
             json = request.body
         }

@@ -75,7 +75,7 @@ public struct SignatureFailure: Error, Sendable, Hashable, CustomStringConvertib
 
     /// The signature is authentic but its time is too far from now: a replay, or a clock off.
     public static func timestampOutsideTolerance(age: Int, tolerance: Int) -> SignatureFailure {
-        let when = age >= 0 ? "\(age) s ago" : "\(-age) s in the future"
+        let when = age >= 0 ? "\(age) s ago" : "\(age.magnitude) s in the future"
         return SignatureFailure(
             .timestampOutsideTolerance, "timestamp outside tolerance: signed \(when), tolerance \(tolerance) s")
     }

@@ -22,7 +22,7 @@ public struct SignatureVerifier: Sendable {
 
     public init(_ settings: SignatureSettings) {
         self.settings = settings
-        keys = settings.secrets.compactMap { secret in
+        keys = settings.secrets.filter { !$0.value.isEmpty }.compactMap { secret in
             switch settings.scheme {
             case .preset(.standardWebhooks):
                 let text = secret.value.hasPrefix("whsec_") ? secret.value.dropFirst("whsec_".count) : secret.value[...]
@@ -70,10 +70,11 @@ public struct SignatureVerifier: Sendable {
         }
         guard matches else { return .invalid(.noSignatureMatches) }
         if let timestamp = evidence.timestamp {
-            let age = Int(now.timeIntervalSince1970.rounded(.down)) - timestamp
+            let (age, overflow) = Int(now.timeIntervalSince1970.rounded(.down)).subtractingReportingOverflow(timestamp)
             let tolerance = Int(settings.tolerance.components.seconds)
-            guard abs(age) <= tolerance else {
-                return .invalid(.timestampOutsideTolerance(age: age, tolerance: tolerance))
+            guard !overflow, age.magnitude <= tolerance.magnitude else {
+                let shownAge = overflow ? (timestamp < 0 ? Int.max : Int.min) : age
+                return .invalid(.timestampOutsideTolerance(age: shownAge, tolerance: tolerance))
             }
         }
         return .valid(eventID: evidence.eventID)

@@ -26,17 +26,22 @@ public struct SignedRequest: Sendable {
     /// The first value of query parameter `name`, percent-decoded (`+` is a space); nil when absent.
     public func queryValue(named name: String) -> String? {
         guard let mark = target.firstIndex(of: "?") else { return nil }
-        for pair in target[target.index(after: mark)...].split(separator: "&", omittingEmptySubsequences: true) {
-            let key = pair.prefix { $0 != "=" }
-            guard FormEncoding.decode(key) == name else { continue }
-            return FormEncoding.decode(pair.dropFirst(key.count + (key.count < pair.count ? 1 : 0)))
-        }
-        return nil
+        return FormEncoding.value(named: name, in: target[target.index(after: mark)...])
     }
 }
 
 /// `application/x-www-form-urlencoded` decoding of one name or value.
 enum FormEncoding {
+    /// The first value of field `name` in `name=value&…` text, decoded; nil when absent.
+    static func value(named name: String, in text: Substring) -> String? {
+        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
+            let key = pair.prefix { $0 != "=" }
+            guard decode(key) == name else { continue }
+            return decode(pair.dropFirst(key.count + (key.count < pair.count ? 1 : 0)))
+        }
+        return nil
+    }
+
     /// `text` with `+` as space and `%XX` as the byte; a malformed escape stays as written.
     static func decode<Text: StringProtocol>(_ text: Text) -> String {
         let bytes = Array(text.utf8)
