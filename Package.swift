@@ -32,7 +32,7 @@ let package = Package(
         .target(
             name: "Queue", dependencies: ["CSQLite", "JSON", "Logging", "Metrics", "Rules", "Teamopipe"],
             swiftSettings: strictSettings),
-        .target(name: "Intake", dependencies: ["HTTP", "JSON", "Rules"], swiftSettings: strictSettings),
+        .target(name: "Intake", dependencies: ["HTTP", "JSON", "Logging", "Rules"], swiftSettings: strictSettings),
         .target(name: "App", dependencies: ["HTTP", "Logging", "Metrics", "Rules"], swiftSettings: strictSettings),
         .target(name: "Sandbox", dependencies: ["HTTP", "JSON", "Logging"], swiftSettings: strictSettings),
         .executableTarget(name: "dealhook", dependencies: ["App", "Intake", "Sandbox"], swiftSettings: strictSettings),
@@ -44,7 +44,9 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: ["Rules", "JSON"], swiftSettings: strictSettings),
         .testTarget(name: "TeamopipeTests", dependencies: ["Teamopipe", "JSON", "Rules"], swiftSettings: strictSettings),
         .testTarget(name: "QueueTests", dependencies: ["Queue"], swiftSettings: strictSettings),
-        .testTarget(name: "IntakeTests", dependencies: ["Intake", "JSON", "Rules"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "IntakeTests", dependencies: ["Intake", "HTTP", "JSON", "Rules", "TestSupport", "dealhook"],
+            swiftSettings: strictSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "SandboxTests", dependencies: ["Sandbox", "HTTP", "JSON", "TestSupport", "dealhook"],

@@ -18,6 +18,8 @@ extension CommandLine {
             return TryCommand.run(rest)
         case "sandbox":
             return SandboxCommand.run(rest)
+        case "sign":
+            return SignCommand.run(rest)
         case "version", "--version":
             StandardStream.output("dealhook \(DealhookVersion.current)")
             return ExitStatus.success

@@ -10,6 +10,7 @@ enum Usage {
           check      validate a config file and summarise its routes
           try        print the plan a sample request would get, calling nothing
           sandbox    run a simulator of the Teamopipe API, with fault injection
+          sign       print the headers a provider would send with a body, to try a route
           version    print the version
           help       show help for a command (also: dealhook <command> --help)
         """
@@ -75,6 +76,30 @@ enum Usage {
           --help               show this help
         """
 
+    static let sign = """
+        Usage: dealhook sign --scheme NAME --secret S --body FILE [--url U] [--timestamp T] [--id ID]
+
+        Prints what the provider would add to a request carrying FILE's bytes, one `Name: value` header a line,
+        to try a route with curl (7.55 or later reads headers from a file):
+          dealhook sign --scheme stripe --secret "$SECRET" --body event.json > headers.txt
+          curl -H @headers.txt --data-binary @event.json http://127.0.0.1:8080/hooks/stripe
+        PandaDoc's signature is a query parameter, printed as `?signature=HEX` to append to the URL; Dropbox
+        Sign's is a payload field, printed as `event.event_hash=HEX` to set in the body.
+
+        Options:
+          --scheme NAME    a preset (stripe, standard-webhooks, github, shopify, paddle, lemonsqueezy, square,
+                           paystack, razorpay, gocardless, woocommerce, mollie, docusign, pandadoc, dropbox-sign,
+                           yousign, typeform, calendly, adobe-sign, hmac, basic, token), or a signature mapping
+                           as in the config: '{preset: hmac, header: X-Sig, signed: "{timestamp}.{body}",
+                           timestamp_header: X-Ts}', '{preset: basic, username: acme}'
+          --secret S       the signing secret (password for basic, token for token, client id for adobe-sign)
+          --body FILE      the body to sign, sent as is
+          --url U          the notification URL, for schemes that sign it (square, hmac with {url} or {path})
+          --timestamp T    the signing time, Unix seconds (default: now)
+          --id ID          the message id for standard-webhooks (default: derived from the body and time)
+          --help           show this help
+        """
+
     static let version = """
         Usage: dealhook version
 
@@ -94,6 +119,7 @@ enum Usage {
         case "check": check
         case "try": `try`
         case "sandbox": sandbox
+        case "sign": sign
         case "version": version
         case "help": help
         default: nil

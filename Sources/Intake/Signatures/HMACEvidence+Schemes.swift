@@ -1,0 +1,82 @@
+import HTTP
+
+extension HMACEvidence {
+    /// Stripe's shape, shared by Calendly and Paddle: `t=<unix>,v1=<hex>[,v1=<hex>…]` (Paddle: `ts=…;h1=…`).
+    /// Other keys (Stripe's test-mode `v0`) are ignored; the signed bytes are `t` + `joiner` + body.
+    static func timestamped(
+        _ request: SignedRequest, header: String, separator: Character, keys: (timestamp: String, signature: String),
+        joiner: String
+    ) -> Result<HMACEvidence, SignatureFailure> {
+        guard let value = request.headers[header] else { return .failure(.missingHeader(header)) }
+        var timestampText: Substring?
+        var signatures: [[UInt8]] = []
+        var sawSignature = false
+        for item in value.split(separator: separator) {
+            let item = item.drop { $0 == " " }
+            guard let equals = item.firstIndex(of: "=") else { continue }
+            let key = item[..<equals]
+            let text = item[item.index(after: equals)...]
+            if key == keys.timestamp {
+                timestampText = text
+            } else if key == keys.signature {
+                sawSignature = true
+                if let signature = Hex.decode(text) { signatures.append(signature) }
+            }
+        }
+        guard let timestampText, let timestamp = Int(timestampText) else {
+            return .failure(.malformedHeader(header, "no \(keys.timestamp)= Unix time"))
+        }
+        guard !signatures.isEmpty else {
+            let problem =
+                sawSignature ? "the \(keys.signature)= signature is not hex" : "no \(keys.signature)= signature"
+            return .failure(.malformedHeader(header, problem))
+        }
+        return .success(
+            HMACEvidence(
+                hashFunction: .sha256, signatures: signatures,
+                message: Array("\(timestampText)\(joiner)".utf8) + request.body, timestamp: timestamp))
+    }
+
+    /// Standard Webhooks (and Svix, whose headers are `svix-*` unless white-labelled): `webhook-signature` holds
+    /// space-separated `v1,<base64>` entries over `{webhook-id}.{webhook-timestamp}.{body}`; other versions
+    /// (`v1a`, ed25519) are skipped.
+    static func standardWebhooks(_ request: SignedRequest) -> Result<HMACEvidence, SignatureFailure> {
+        let headers = request.headers
+        let prefix =
+            !headers.contains(name: "webhook-signature") && headers.contains(name: "svix-signature")
+            ? "svix-" : "webhook-"
+        let names = (id: prefix + "id", timestamp: prefix + "timestamp", signature: prefix + "signature")
+        guard let signatureList = headers[names.signature] else { return .failure(.missingHeader(names.signature)) }
+        guard let id = headers[names.id] else { return .failure(.missingHeader(names.id)) }
+        guard let timestampText = headers[names.timestamp] else { return .failure(.missingHeader(names.timestamp)) }
+        guard let timestamp = Int(timestampText) else {
+            return .failure(.malformedHeader(names.timestamp, "not a Unix time in seconds"))
+        }
+        var signatures: [[UInt8]] = []
+        for entry in signatureList.split(separator: " ") {
+            guard entry.hasPrefix("v1,"), let signature = Base64.decode(entry.dropFirst(3)) else { continue }
+            signatures.append(signature)
+        }
+        guard !signatures.isEmpty else { return .failure(.malformedHeader(names.signature, "no v1 signature")) }
+        return .success(
+            HMACEvidence(
+                hashFunction: .sha256, signatures: signatures,
+                message: Array("\(id).\(timestampText).".utf8) + request.body, timestamp: timestamp, eventID: id))
+    }
+
+    /// DocuSign Connect sends one `X-DocuSign-Signature-N` header per active HMAC key, each base64.
+    static func docuSignSignatures(_ headers: HTTPHeaders) -> Result<[[UInt8]], SignatureFailure> {
+        let prefix = "x-docusign-signature-"
+        var signatures: [[UInt8]] = []
+        var present = false
+        for field in headers {
+            let name = field.name.lowercased()
+            guard name.hasPrefix(prefix), let number = Int(name.dropFirst(prefix.count)), number > 0 else { continue }
+            present = true
+            if let signature = Base64.decode(field.value) { signatures.append(signature) }
+        }
+        guard present else { return .failure(.missingHeader("X-DocuSign-Signature-1")) }
+        guard !signatures.isEmpty else { return .failure(.malformedHeader("X-DocuSign-Signature-1", "not base64")) }
+        return .success(signatures)
+    }
+}
