@@ -42,7 +42,9 @@ let package = Package(
         .testTarget(name: "LoggingTests", dependencies: ["Logging"], swiftSettings: strictSettings),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], swiftSettings: strictSettings),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "JSON"], swiftSettings: strictSettings),
-        .testTarget(name: "TeamopipeTests", dependencies: ["Teamopipe", "JSON", "Rules"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "TeamopipeTests", dependencies: ["Teamopipe", "HTTP", "JSON", "Logging", "Rules", "Sandbox"],
+            swiftSettings: strictSettings),
         .testTarget(name: "QueueTests", dependencies: ["Queue"], swiftSettings: strictSettings),
         .testTarget(
             name: "IntakeTests", dependencies: ["Intake", "HTTP", "JSON", "Rules", "TestSupport", "dealhook"],

@@ -43,6 +43,24 @@ public struct TeamopipeFailure: Error, Sendable, Equatable, CustomStringConverti
 }
 
 extension TeamopipeOutcome {
+    /// The failure, for an outcome that is not a success.
+    public var failure: TeamopipeFailure? {
+        switch self {
+        case .success: nil
+        case .transient(let failure, _), .permanent(let failure), .authFailure(let failure): failure
+        }
+    }
+
+    /// `success`, `transient`, `permanent` or `auth`: the label of metrics and of an attempt's error class.
+    public var className: String {
+        switch self {
+        case .success: "success"
+        case .transient: "transient"
+        case .permanent: "permanent"
+        case .authFailure: "auth"
+        }
+    }
+
     /// Classifies an HTTP answer as the contract's error table says.
     static func classify(_ response: TeamopipeResponse, call: String) -> TeamopipeOutcome {
         let parsed = try? JSONValue(parsing: response.body)

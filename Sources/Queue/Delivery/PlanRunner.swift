@@ -64,23 +64,3 @@ struct PlanRunner {
         return .delivered
     }
 }
-
-extension TeamopipeOutcome {
-    /// The failure, for an outcome that is not a success.
-    var failure: TeamopipeFailure? {
-        switch self {
-        case .success: nil
-        case .transient(let failure, _), .permanent(let failure), .authFailure(let failure): failure
-        }
-    }
-
-    /// `success`, `transient`, `permanent` or `auth`: the label of metrics and of an attempt's error class.
-    var className: String {
-        switch self {
-        case .success: "success"
-        case .transient: "transient"
-        case .permanent: "permanent"
-        case .authFailure: "auth"
-        }
-    }
-}
