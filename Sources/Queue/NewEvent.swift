@@ -1,5 +1,7 @@
 /// An accepted request to store: what the intake hands to `EventStore.append`.
 public struct NewEvent: Sendable, Equatable {
+    /// The id, when the caller made it before storing (the planner's `event.id`); nil: the store makes one.
+    public var id: EventID?
     /// The route's name.
     public var route: String
     /// When the request arrived.
@@ -15,8 +17,9 @@ public struct NewEvent: Sendable, Equatable {
 
     public init(
         route: String, receivedAt: Timestamp, body: [UInt8], headers: [Header] = [], subject: String? = nil,
-        plan: [UInt8]
+        plan: [UInt8], id: EventID? = nil
     ) {
+        self.id = id
         self.route = route
         self.receivedAt = receivedAt
         self.body = body

@@ -9,6 +9,7 @@ import Testing
           - name: hook
             path: /hooks/x
             kind: webhook
+            signature: {preset: token, header: X-Token, token: t0ken}
             rules:
               - name: paid
                 when: "body.type == 'paid'"
@@ -79,7 +80,7 @@ import Testing
         } catch {
             #expect(error.errors.count == 1)
             #expect(error.errors[0].field == "email")
-            #expect(error.errors[0].location?.line == 11)
+            #expect(error.errors[0].location?.line == 12)
         }
         do throws(PlanningErrors) {
             _ = try route.plan(

@@ -25,12 +25,14 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
                 "invalid-routes.yaml:18:25: no step 'contat' in route 'contact' (did you mean 'contact'?)",
                 "invalid-routes.yaml:20:27: steps.task is not known yet here: its action comes later",
                 "invalid-routes.yaml:23:37: filter 'truncate' takes 1 argument (length), got 0",
+                "invalid-routes.yaml:25:5: webhook route 'hook' needs a 'signature' (a preset such as stripe, or hmac, basic or token), so that it is never open by accident",
                 "invalid-routes.yaml:25:5: path '/forms/contact' is already used by route 'contact'",
                 "invalid-routes.yaml:28:12: routes[1].rules: expected a list of at least one rule",
                 "invalid-routes.yaml:31:11: routes[2].kind: expected 'form' or 'webhook', got 'webhok'",
                 "invalid-routes.yaml:34:15: a rule's 'when' cannot use steps.deal: conditions are decided before any step runs",
                 "invalid-routes.yaml:36:13: activity.log needs exactly one of deal or contact",
                 "invalid-routes.yaml:37:21: routes[2].rules[0].actions[0].activity.log.type: expected one of note, call, email, meeting, payment, contract, got 'sms'",
+                "invalid-routes.yaml:39:5: webhook route 'other' needs a 'signature' (a preset such as stripe, or hmac, basic or token), so that it is never open by accident",
                 "invalid-routes.yaml:42:5: unknown key 'signatur' in 'routes[3]' (did you mean 'signature'?)",
                 "invalid-routes.yaml:46:13: deal.find needs exactly one of contact_email, field or title",
                 "invalid-routes.yaml:46:13: deal.find: 'create' is used only with on_missing: create",
@@ -86,6 +88,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
               - name: r
                 path: /r
                 kind: webhook
+                signature: {preset: token, header: X-Token, token: t0ken}
                 rules:
                   - name: a
                     actions:

@@ -132,7 +132,7 @@ extension SQLiteEventStore {
         var ids: [EventID] = []
         ids.reserveCapacity(events.count)
         for event in events {
-            let id = self.ids.next(at: now)
+            let id = event.id ?? self.ids.next(at: now)
             try statement.run([
                 .text(id.text), .text(event.route), .time(event.receivedAt), .optionalText(event.subject),
                 .text(Self.encode(event.headers)), .blob(event.body), .blob(event.plan),

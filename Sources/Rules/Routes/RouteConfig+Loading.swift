@@ -1,9 +1,9 @@
 extension RouteConfig {
-    private static let keys = ["name", "path", "kind", "subject", "rules"]
+    private static let keys = ["name", "path", "kind", "subject", "rules", "signature", "max_body_size"]
     /// Keys the intake reads; kept as written so that the loader knows them.
     static let intakeKeys = [
-        "max_body_size", "redirect", "error_redirect", "allowed_redirects", "allowed_origins", "honeypot",
-        "min_fill_time", "rate_limit", "captcha", "files", "max_fields", "max_field_size", "signature", "dedupe",
+        "redirect", "error_redirect", "allowed_redirects", "allowed_origins", "honeypot", "min_fill_time",
+        "rate_limit", "captcha", "files", "max_fields", "max_field_size", "dedupe",
     ]
     /// Paths the application serves itself.
     static let reservedPaths = ["/healthz", "/readyz", "/metrics"]
@@ -52,7 +52,24 @@ extension RouteConfig {
         let subject = section.read("subject", diagnostics: &diagnostics) { node, path throws(ConfigError) in
             try node.string(at: path)
         }.flatMap { text in Template(parsing: text, at: section["subject"]!.location, diagnostics: &diagnostics) }
+        let signature = section["signature"].flatMap {
+            SignatureSettings.load($0, path: "\(keyPath).signature", diagnostics: &diagnostics)
+        }
+        var maxBodySize: Int?
+        section.read("max_body_size", YAMLNode.positiveByteSize(at:), into: &maxBodySize, diagnostics: &diagnostics)
         guard let name, let path, let kind else { return nil }
+        if kind == .webhook, section["signature"] == nil {
+            diagnostics.append(
+                ConfigError(
+                    location: node.location,
+                    message: "webhook route '\(name)' needs a 'signature' (a preset such as stripe, or hmac, basic or token), so that it is never open by accident"))
+        }
+        if kind == .form, section["signature"] != nil {
+            diagnostics.append(
+                ConfigError(location: section["signature"]!.location, message: "route '\(name)': 'signature' is for webhook routes"))
+        }
+        self.signature = signature
+        self.maxBodySize = maxBodySize
         self.name = name
         self.path = path
         self.kind = kind

@@ -17,7 +17,11 @@ public struct RouteConfig: Sendable {
     /// Events of the same subject are delivered in order (key `subject`, a template; default: the e-mail of the
     /// first `contact.upsert` or `deal.find` action, when there is one).
     public var subject: Template?
-    /// Intake settings (signature, spam guards, CORS, redirects, limits), as written, by key; read by the intake.
+    /// How a webhook's signature is verified (key `signature`; required on webhook routes).
+    public var signature: SignatureSettings?
+    /// The largest body accepted on this route (key `max_body_size`; default: `server.max_body_size`).
+    public var maxBodySize: Int?
+    /// Further intake settings (spam guards, CORS, redirects, limits), as written, by key; read by the intake.
     public var intake: [String: YAMLNode]
     /// Key `rules`, in order.
     public var rules: [RuleConfig]
