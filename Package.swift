@@ -33,7 +33,9 @@ let package = Package(
             name: "Queue", dependencies: ["CSQLite", "JSON", "Logging", "Metrics", "Rules", "Teamopipe"],
             swiftSettings: strictSettings),
         .target(name: "Intake", dependencies: ["HTTP", "JSON", "Logging", "Rules"], swiftSettings: strictSettings),
-        .target(name: "App", dependencies: ["HTTP", "Logging", "Metrics", "Rules"], swiftSettings: strictSettings),
+        .target(
+            name: "App", dependencies: ["HTTP", "Intake", "JSON", "Logging", "Metrics", "Queue", "Rules", "Sandbox", "Teamopipe"],
+            swiftSettings: strictSettings),
         .target(name: "Sandbox", dependencies: ["HTTP", "JSON", "Logging"], swiftSettings: strictSettings),
         .executableTarget(name: "dealhook", dependencies: ["App", "Intake", "Sandbox"], swiftSettings: strictSettings),
 

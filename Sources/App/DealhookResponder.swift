@@ -16,29 +16,28 @@ struct DealhookResponder: HTTPResponder {
         self.maxBodySize = maxBodySize
     }
 
-    func bodyLimit(for head: HTTPRequestHead) -> Int { maxBodySize }
+    func bodyLimit(for head: HTTPRequestHead) -> Int { router.bodyLimit(for: head) ?? maxBodySize }
 
     func respond(to request: HTTPRequest, context: HTTPRequestContext, writer: HTTPResponseWriter) {
         let requestID = RequestID.resolve(sent: request.head.headers["X-Request-Id"])
-        var response: HTTPResponse
-        let route: String
+        let finish: @Sendable (HTTPResponse, String) -> Void = { [self] response, route in
+            var response = response
+            response.headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
+            // Recorded before the write so that a client which has read this response sees it counted.
+            record(request, response: response, route: route, requestID: requestID, context: context)
+            writer.write(response)
+        }
         switch router.match(request.head) {
         case .handler(let handler, let name):
-            route = name
-            response = handler(request)
+            handler(request, context) { response in finish(response, name) }
         case .methodNotAllowed(let allow, let name):
-            route = name
-            response = ProblemBody.response(
-                status: .methodNotAllowed, detail: "\(request.head.method) is not allowed on \(name); use \(allow)",
-                headers: ["Allow": allow])
+            finish(
+                ProblemBody.response(
+                    status: .methodNotAllowed, detail: "\(request.head.method) is not allowed on \(name); use \(allow)",
+                    headers: ["Allow": allow]), name)
         case .notFound:
-            route = "unmatched"
-            response = ProblemBody.response(status: .notFound, detail: "no route for \(request.head.path)")
+            finish(ProblemBody.response(status: .notFound, detail: "no route for \(request.head.path)"), "unmatched")
         }
-        response.headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
-        // Recorded before the write so that a client which has read this response sees it counted.
-        record(request, response: response, route: route, requestID: requestID, context: context)
-        writer.write(response)
     }
 
     private func record(

@@ -1,3 +1,5 @@
+import HTTP
+
 /// Every path and field name of the API contract (`docs/teamopipe-api.md`) that Dealhook uses: when the real
 /// API differs, this table changes and no rule does.
 public enum TeamopipeContract {
@@ -70,22 +72,7 @@ public enum TeamopipeContract {
         }
     }
 
-    /// Percent-encodes a query value (RFC 3986 unreserved characters stay).
-    static func query(_ text: String) -> String {
-        var output = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"):
-                output.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                output += "%" + (hex.count == 1 ? "0" : "") + hex
-            }
-        }
-        return output
-    }
+    static func query(_ text: String) -> String { PercentEncoding.encode(text) }
 
     private static func segment(_ id: String) -> String { query(id) }
 }

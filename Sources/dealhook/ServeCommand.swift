@@ -9,7 +9,8 @@ enum ServeCommand {
         let options: OptionParser
         do {
             options = try OptionParser(
-                arguments, valued: ["--config", "--listen", "--log-level"], flags: ["--help"])
+                arguments, valued: ["--config", "--listen", "--log-level"],
+                flags: ["--help", "--sandbox", "--skip-integrity-check"])
         } catch {
             return usageError(error.message)
         }
@@ -35,11 +36,20 @@ enum ServeCommand {
         }
         let signals = StopSignals.block()
         do {
-            let service = try Service(config: config, listen: options.values["--listen"] ?? [], logger: logger)
+            let service = try Service(
+                config: config,
+                options: ServiceOptions(
+                    listen: options.values["--listen"] ?? [], sandbox: options.flags.contains("--sandbox"),
+                    skipIntegrityCheck: options.flags.contains("--skip-integrity-check")),
+                logger: logger)
             let bound = try service.start()
             for address in bound {
                 logger.info("listening", ["address": .string(address.description)])
                 StandardStream.output("dealhook listening on http://\(address)")
+            }
+            if let sandbox = service.sandboxURL {
+                let root = String(sandbox.dropLast("/api/v2".count))
+                StandardStream.output("Teamopipe sandbox: \(sandbox) (key sandbox-key); deals: curl -H 'Authorization: Bearer sandbox-key' \(sandbox)/deals; stats: \(root)/_sandbox/stats")
             }
             service.runUntilSignalled(signals)
         } catch {

@@ -16,16 +16,21 @@ enum Usage {
         """
 
     static let serve = """
-        Usage: dealhook serve --config PATH [--listen ADDR]... [--log-level LEVEL]
+        Usage: dealhook serve --config PATH [--listen ADDR]... [--sandbox] [--skip-integrity-check]
+                              [--log-level LEVEL]
 
-        Runs the HTTP server until SIGTERM or SIGINT, then finishes requests in flight and exits 0.
+        Accepts the config's routes, stores every accepted event in the queue and delivers it to Teamopipe,
+        until SIGTERM or SIGINT; then finishes requests and deliveries in flight and exits 0.
 
         Options:
-          --config PATH      the YAML config file (required)
-          --listen ADDR      address to listen on, e.g. 127.0.0.1:8080 or [::]:8080; port 0 picks a free
-                             port; repeatable; overrides server.listen and DEALHOOK_LISTEN
-          --log-level LEVEL  trace, debug, info (default), notice, warning, error or critical
-          --help             show this help
+          --config PATH           the YAML config file (required)
+          --listen ADDR           address to listen on, e.g. 127.0.0.1:8080 or [::]:8080; port 0 picks a free
+                                  port; repeatable; overrides server.listen and DEALHOOK_LISTEN
+          --sandbox               deliver to a Teamopipe sandbox started in this process on a loopback port
+                                  (needed when no API key is set: see teamopipe.api_key, TEAMOPIPE_API_KEY)
+          --skip-integrity-check  open the queue without PRAGMA integrity_check (for huge stores)
+          --log-level LEVEL       trace, debug, info (default), notice, warning, error or critical
+          --help                  show this help
         """
 
     static let sandbox = """

@@ -6,16 +6,20 @@ import TestSupport
 @Suite("dealhook serve")
 struct ServeTests {
     /// A config file in a fresh temporary directory.
-    static func writeConfig(_ text: String = "server:\n  listen: 127.0.0.1:0\n  shutdown_timeout: 5s\n") throws -> String {
+    /// A config file in a fresh temporary directory, with the queue beside it (`QUEUE` in `text` is its path).
+    static func writeConfig(
+        _ text: String = "server:\n  listen: 127.0.0.1:0\n  shutdown_timeout: 5s\nqueue:\n  path: QUEUE\n"
+    ) throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dealhook-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("dealhook.yaml").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let queue = directory.appendingPathComponent("queue.sqlite").path
+        try text.replacingOccurrences(of: "QUEUE", with: queue).write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 
     static func startServer() throws -> (DealhookProcess, UInt16) {
-        let process = try DealhookProcess(["serve", "--config", try writeConfig(), "--log-level", "debug"])
+        let process = try DealhookProcess(["serve", "--config", try writeConfig(), "--sandbox", "--log-level", "debug"])
         return (process, try process.waitForListeningPort())
     }
 
@@ -35,7 +39,7 @@ struct ServeTests {
         let readyJSON = try JSONSerialization.jsonObject(with: Data(ready.body)) as? [String: Any]
         #expect(readyJSON?["status"] as? String == "ready")
         let checks = readyJSON?["checks"] as? [[String: Any]] ?? []
-        #expect(Set(checks.compactMap { $0["name"] as? String }) == ["config", "listening"])
+        #expect(Set(checks.compactMap { $0["name"] as? String }) == ["config", "listening", "queue", "teamopipe"])
 
         try client.send("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n")
         let metrics = try client.readResponse()
@@ -102,7 +106,7 @@ struct ServeTests {
     }
 
     @Test func listenFlagOverridesTheConfig() throws {
-        let process = try DealhookProcess(["serve", "--config", try Self.writeConfig(), "--listen", "[::1]:0"])
+        let process = try DealhookProcess(["serve", "--config", try Self.writeConfig(), "--sandbox", "--listen", "[::1]:0"])
         let port = try process.waitForListeningPort()
         let client = try TestConnection(host: "::1", port: port)
         try client.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")

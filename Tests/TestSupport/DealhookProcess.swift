@@ -5,6 +5,7 @@ public final class DealhookProcess {
     public let process = Process()
     private let stdout = Pipe()
     private let stderrFile: URL
+    private var seenOutput = ""
 
     /// The path of the `dealhook` binary built beside the test bundle.
     public static var executablePath: String {
@@ -40,19 +41,26 @@ public final class DealhookProcess {
 
     /// Reads standard output until a line `dealhook listening on http://HOST:PORT` and returns the port.
     public func waitForListeningPort() throws -> UInt16 {
-        var seen = ""
+        let line = try waitForLine(startingWith: "dealhook listening on ")
+        guard let colon = line.lastIndex(of: ":"), let port = UInt16(line[line.index(after: colon)...]) else {
+            throw TestConnectionError(message: "no port in '\(line)'")
+        }
+        return port
+    }
+
+    /// Reads standard output until a line that starts with `prefix` (or one already read) and returns it.
+    public func waitForLine(startingWith prefix: String) throws -> String {
         let handle = stdout.fileHandleForReading
         while true {
+            if let line = seenOutput.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) {
+                return String(line)
+            }
             let data = handle.availableData
             if data.isEmpty {
-                throw TestConnectionError(message: "dealhook exited before listening; stderr: \(standardError)")
+                throw TestConnectionError(
+                    message: "dealhook exited before printing '\(prefix)…'; stderr: \(standardError)")
             }
-            seen += String(decoding: data, as: UTF8.self)
-            if let line = seen.split(separator: "\n").first(where: { $0.hasPrefix("dealhook listening on ") }),
-                let colon = line.lastIndex(of: ":"), let port = UInt16(line[line.index(after: colon)...])
-            {
-                return port
-            }
+            seenOutput += String(decoding: data, as: UTF8.self)
         }
     }
 

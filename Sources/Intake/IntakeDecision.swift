@@ -1,0 +1,47 @@
+import HTTP
+import Rules
+
+/// What the intake decided about one request: answer it now, or store the event and then answer.
+public enum IntakeDecision: Sendable {
+    /// Answer with this response; nothing is stored.
+    case respond(HTTPResponse, outcome: IntakeOutcome)
+    /// Store the event durably, then answer with `event.response(eventID:)`.
+    case accept(AcceptedEvent)
+}
+
+/// Why a request was answered the way it was: the label of `dealhook_intake_requests_total`.
+public enum IntakeOutcome: String, Sendable, CaseIterable {
+    /// Planned and stored.
+    case accepted
+    /// Verified and decoded, but no rule matched: answered 200 so that the provider stops retrying.
+    case ignored
+    /// Caught by a spam guard: answered as if accepted, never stored.
+    case spam
+    /// A bad or missing signature: 401, nothing stored.
+    case unauthorized
+    /// A body the route cannot take (400, 413, 415) or a form that fails validation (422).
+    case refused
+    /// The route is disabled (its secret is not set): 503.
+    case disabled
+    /// A provider's handshake or verification request, answered as the provider needs.
+    case handshake
+}
+
+/// A request that passed its route's intake: the plan to store, and how to answer once it is stored.
+public struct AcceptedEvent: Sendable {
+    public var plan: Plan
+    /// The request headers worth keeping with the event (content type, user agent, the provider's ids).
+    public var headers: [(name: String, value: String)]
+    private let answer: @Sendable (String) -> HTTPResponse
+
+    init(plan: Plan, headers: [(name: String, value: String)], answer: @escaping @Sendable (String) -> HTTPResponse) {
+        self.plan = plan
+        self.headers = headers
+        self.answer = answer
+    }
+
+    /// The response once the event is stored under `eventID`.
+    public func response(eventID: String) -> HTTPResponse {
+        answer(eventID)
+    }
+}
