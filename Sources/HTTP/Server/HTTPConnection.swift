@@ -180,9 +180,11 @@ final class HTTPConnection {
         processing = true
         defer { processing = false }
         while !closed, case .reading = phase {
-            let limit = shared.responder.bodyLimit
+            // A closure literal, not `responder.bodyLimit`: that method reference would be a heap-allocated
+            // closure on every pass.
+            let responder = shared.responder
             let (consumed, event) = input.withUnsafeBytes { raw in
-                decoder.decode(UnsafeRawBufferPointer(rebasing: raw[inputStart...]), bodyLimit: limit)
+                decoder.decode(UnsafeRawBufferPointer(rebasing: raw[inputStart...])) { responder.bodyLimit(for: $0) }
             }
             inputStart += consumed
             switch event {
@@ -220,7 +222,12 @@ final class HTTPConnection {
     private func dispatch(_ request: HTTPRequest) {
         let context = HTTPRequestContext(remoteAddress: remoteAddress, receivedAt: MonotonicClock.now())
         let writer = HTTPResponseWriter { [loop, fileDescriptor, id] response in
-            loop.execute { loop.deliver(response, fileDescriptor: fileDescriptor, connectionID: id) }
+            // Answered on the loop thread (the usual case): deliver at once, without `execute`'s closure.
+            if loop.inEventLoop {
+                loop.deliver(response, fileDescriptor: fileDescriptor, connectionID: id)
+            } else {
+                loop.execute { loop.deliver(response, fileDescriptor: fileDescriptor, connectionID: id) }
+            }
         }
         shared.responder.respond(to: request, context: context, writer: writer)
     }
