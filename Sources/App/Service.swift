@@ -42,9 +42,8 @@ public final class Service: Sendable {
             maxInflatedBodySize: settings.maxInflatedBodySize)
         let serverBox = ServerReference()
         var router = Router()
-        router.add("GET", "/healthz") { _ in
-            HTTPResponse(status: .ok, contentType: "application/json", body: #"{"status":"ok"}"#)
-        }
+        let healthy = HTTPResponse(status: .ok, contentType: "application/json", body: #"{"status":"ok"}"#)
+        router.add("GET", "/healthz") { _ in healthy }
         router.add("GET", "/readyz") { _ in readiness.response() }
         router.add("GET", "/metrics") { _ in
             metrics.openConnections.set(Double(serverBox.server?.openConnections ?? 0))
