@@ -222,12 +222,7 @@ final class HTTPConnection {
     private func dispatch(_ request: HTTPRequest) {
         let context = HTTPRequestContext(remoteAddress: remoteAddress, receivedAt: MonotonicClock.now())
         let writer = HTTPResponseWriter { [loop, fileDescriptor, id] response in
-            // Answered on the loop thread (the usual case): deliver at once, without `execute`'s closure.
-            if loop.inEventLoop {
-                loop.deliver(response, fileDescriptor: fileDescriptor, connectionID: id)
-            } else {
-                loop.execute { loop.deliver(response, fileDescriptor: fileDescriptor, connectionID: id) }
-            }
+            loop.execute { loop.deliver(response, fileDescriptor: fileDescriptor, connectionID: id) }
         }
         shared.responder.respond(to: request, context: context, writer: writer)
     }
