@@ -118,8 +118,8 @@ bench_load() {
     local name=$1 pid=$2 port=$3 count=$4 file=$5 url="http://127.0.0.1:$3/healthz"
     echo "$bench_script: $name, $count connections, $bench_duration" >&2
     if [ "$bench_warmup" != "0" ]; then
-        wrk -t"$bench_threads" -c"$count" -d"$bench_warmup" "$url" >/dev/null 2>&1 ||
-            bench_fail "wrk warm-up against $name failed"
+        wrk -t"$bench_threads" -c"$count" -d"$bench_warmup" "$url" >"$bench_work/warm-up.txt" 2>&1 ||
+            bench_fail "wrk warm-up against $name failed: $(cat "$bench_work/warm-up.txt")"
     fi
     wrk -t"$bench_threads" -c"$count" -d"$bench_duration" --latency "$url" >"$file" 2>&1 ||
         bench_fail "wrk against $name failed: $(cat "$file")"
