@@ -12,6 +12,8 @@ let package = Package(
     products: [
         .executable(name: "dealhook", targets: ["dealhook"]),
         .library(name: "HTTP", targets: ["HTTP"]),
+        // `HTTPServer` takes a `Logger`, so a package using `HTTP` (bench/io-models) needs this one too.
+        .library(name: "Logging", targets: ["Logging"]),
     ],
     targets: [
         // System libraries, each with its Debian provider.

@@ -22,7 +22,12 @@ struct DealhookResponder: HTTPResponder {
         let requestID = RequestID.resolve(sent: request.head.headers["X-Request-Id"])
         let finish: @Sendable (HTTPResponse, String) -> Void = { [self] response, route in
             var response = response
-            response.headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
+            // `add` when the handler set no id: `replaceOrAdd` would copy the (shared) header array twice.
+            if response.headers.contains(name: "X-Request-Id") {
+                response.headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
+            } else {
+                response.headers.add(name: "X-Request-Id", value: requestID)
+            }
             // Recorded before the write so that a client which has read this response sees it counted.
             record(request, response: response, route: route, requestID: requestID, context: context)
             writer.write(response)

@@ -63,9 +63,8 @@ public final class Service: Sendable {
         ])
         let serverBox = ServerReference()
         var router = Router()
-        router.add("GET", "/healthz", answer: { _ in
-            HTTPResponse(status: .ok, contentType: "application/json", body: #"{"status":"ok"}"#)
-        })
+        let healthy = HTTPResponse(status: .ok, contentType: "application/json", body: #"{"status":"ok"}"#)
+        router.add("GET", "/healthz", answer: { _ in healthy })
         router.add("GET", "/readyz", answer: { _ in
             let problem = delivery.authProblem
             readiness.set("teamopipe", ok: problem == nil, detail: problem ?? connection.baseURL)

@@ -17,6 +17,12 @@ public final class Histogram: MetricFamily {
         var counts: [UInt64]
         var sum: Double = 0
         var count: UInt64 = 0
+
+        mutating func record(_ value: Double, in slot: Int) {
+            counts[slot] += 1
+            sum += value
+            count += 1
+        }
     }
 
     init(name: String, help: String, labelNames: [String], buckets: [Double]) {
@@ -31,12 +37,10 @@ public final class Histogram: MetricFamily {
     public func observe(_ value: Double, labels: [String] = []) {
         checkLabels(labels, labelNames)
         let slot = buckets.firstIndex { value <= $0 } ?? buckets.count
+        let slotCount = buckets.count + 1
         series.withLock { all in
-            var entry = all[labels] ?? Series(counts: Array(repeating: 0, count: buckets.count + 1))
-            entry.counts[slot] += 1
-            entry.sum += value
-            entry.count += 1
-            all[labels] = entry
+            // Mutated in place: a copy taken out of the dictionary would copy `counts` on every observation.
+            all[labels, default: Series(counts: Array(repeating: 0, count: slotCount))].record(value, in: slot)
         }
     }
 

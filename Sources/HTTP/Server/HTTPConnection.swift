@@ -190,9 +190,11 @@ final class HTTPConnection {
         processing = true
         defer { processing = false }
         while !closed, case .reading = phase {
-            let limit = shared.responder.bodyLimit
+            // A closure literal, not `responder.bodyLimit`: that method reference would be a heap-allocated
+            // closure on every pass.
+            let responder = shared.responder
             let (consumed, event) = input.withUnsafeBytes { raw in
-                decoder.decode(UnsafeRawBufferPointer(rebasing: raw[inputStart...]), bodyLimit: limit)
+                decoder.decode(UnsafeRawBufferPointer(rebasing: raw[inputStart...])) { responder.bodyLimit(for: $0) }
             }
             inputStart += consumed
             switch event {

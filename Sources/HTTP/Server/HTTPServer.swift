@@ -49,6 +49,7 @@ public final class HTTPServer: Sendable {
         }
         var threads: [pthread_t] = []
         for loop in loops {
+            loop.setPeers(loops)
             for listener in listeners { loop.addListener(listener) }
             threads.append(LoopThread.spawn { loop.run() })
         }

@@ -22,10 +22,7 @@ public struct ResponseEncoder: Sendable {
         buffer.append(contentsOf: Self.datePrefix)
         buffer.append(contentsOf: currentDate())
         buffer.append(contentsOf: Self.crlf)
-        for field in response.headers
-        where !field.name.equalsIgnoringASCIICase("Content-Length") && !field.name.equalsIgnoringASCIICase("Date")
-            && !field.name.equalsIgnoringASCIICase("Connection")
-        {
+        for field in response.headers where !Self.isOwnedByEncoder(field.name) {
             buffer.append(contentsOf: field.name.utf8)
             buffer.append(0x3A)
             buffer.append(0x20)
@@ -61,18 +58,28 @@ public struct ResponseEncoder: Sendable {
         return cachedDate
     }
 
+    /// Appends the decimal digits of `value` (not negative) without a temporary array: this runs twice for
+    /// every response (status code, `Content-Length`).
     private func appendDecimal(_ value: Int, to buffer: inout [UInt8]) {
-        if value < 10 {
-            buffer.append(UInt8(ascii: "0") + UInt8(value))
-            return
-        }
-        var digits: [UInt8] = []
+        var divisor = 1
+        while divisor <= value / 10 { divisor *= 10 }
         var rest = value
-        while rest > 0 {
-            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
+        while divisor > 0 {
+            buffer.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest / divisor))
+            rest %= divisor
+            divisor /= 10
         }
-        buffer.append(contentsOf: digits.reversed())
+    }
+
+    /// Whether `name` is one of the fields the encoder writes itself; the length test spares most fields the
+    /// three case-insensitive comparisons.
+    private static func isOwnedByEncoder(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 4: name.equalsIgnoringASCIICase("Date")
+        case 10: name.equalsIgnoringASCIICase("Connection")
+        case 14: name.equalsIgnoringASCIICase("Content-Length")
+        default: false
+        }
     }
 
     private static let http11: [UInt8] = Array("HTTP/1.1 ".utf8)

@@ -5,6 +5,8 @@ final class ServerShared: Sendable {
     let configuration: HTTPServerConfiguration
     let responder: any HTTPResponder
     let openConnections = Atomic<Int>(0)
+    /// Turns for dealing accepted connections out among the loops.
+    let nextLoop = Atomic<UInt>(0)
     let headerTimeout: UInt64
     let idleTimeout: UInt64
     let bodyTimeout: UInt64
