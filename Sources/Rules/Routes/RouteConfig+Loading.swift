@@ -4,6 +4,7 @@ extension RouteConfig {
     static let intakeKeys = [
         "max_body_size", "redirect", "error_redirect", "allowed_redirects", "allowed_origins", "honeypot",
         "min_fill_time", "rate_limit", "captcha", "files", "max_fields", "max_field_size", "signature", "dedupe",
+        "fill_time_field", "fill_time_secret", "fill_time_max_age", "rate_limit_clients", "trusted_proxies",
     ]
     /// Paths the application serves itself.
     static let reservedPaths = ["/healthz", "/readyz", "/metrics"]
