@@ -17,7 +17,9 @@ public struct RequestContent: Sendable, Equatable {
         /// The kind of problem.
         public struct Reason: Sendable, Hashable, CustomStringConvertible {
             private enum Base: String {
-                case malformed, unsupportedMediaType = "unsupported media type", tooLarge = "too large"
+                case malformed
+                case unsupportedMediaType = "unsupported media type"
+                case tooLarge = "too large"
                 case fileRefused = "file refused"
             }
             private let base: Base

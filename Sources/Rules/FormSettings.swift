@@ -291,8 +291,10 @@ public struct FormSettings: Sendable, Equatable {
             if network.count == 4 {
                 text = network.map(String.init).joined(separator: ".")
             } else {
-                text = stride(from: 0, to: 16, by: 2).map { String(UInt16(network[$0]) << 8 | UInt16(network[$0 + 1]), radix: 16) }
-                    .joined(separator: ":")
+                text = stride(from: 0, to: 16, by: 2).map {
+                    String(UInt16(network[$0]) << 8 | UInt16(network[$0 + 1]), radix: 16)
+                }
+                .joined(separator: ":")
             }
             return "\(text)/\(prefixLength)"
         }
@@ -489,7 +491,8 @@ extension YAMLNode {
                 continue
             }
             let prefix = String(text.dropLast())
-            let afterScheme = prefix.lowercased().hasPrefix("https://") ? 8 : prefix.lowercased().hasPrefix("http://") ? 7 : 0
+            let afterScheme =
+                prefix.lowercased().hasPrefix("https://") ? 8 : prefix.lowercased().hasPrefix("http://") ? 7 : 0
             let namesHost = afterScheme == 0 ? prefix.hasPrefix("/") : prefix.dropFirst(afterScheme).contains("/")
             guard !prefix.contains("*"), FormSettings.isSafeTarget(prefix), namesHost else {
                 throw ConfigError(
@@ -508,7 +511,8 @@ extension YAMLNode {
         if origins == ["*"] { return .any }
         for origin in origins {
             let lower = origin.lowercased()
-            let host = lower.hasPrefix("https://") ? lower.dropFirst(8) : lower.hasPrefix("http://") ? lower.dropFirst(7) : nil
+            let host =
+                lower.hasPrefix("https://") ? lower.dropFirst(8) : lower.hasPrefix("http://") ? lower.dropFirst(7) : nil
             guard let host, !host.isEmpty, !host.contains("/"), !host.contains("@"), !host.contains("*"),
                 host.allSatisfy({ $0.isASCII && !$0.isWhitespace })
             else {
@@ -538,7 +542,8 @@ extension YAMLNode {
         let url = try string(at: path)
         let lower = url.lowercased()
         guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), FormSettings.isSafeTarget(url) else {
-            throw ConfigError(location: location, message: "\(path): expected an http:// or https:// URL, got \(summary)")
+            throw ConfigError(
+                location: location, message: "\(path): expected an http:// or https:// URL, got \(summary)")
         }
         return url
     }

@@ -27,7 +27,9 @@ import Testing
         let (settings, errors) = try load("{}")
         #expect(errors == [])
         #expect(settings == FormSettings())
-        #expect(settings?.limits == FormSettings.Limits(maxFields: 100, maxFieldSize: 65_536, maxBodySize: nil, files: .refuse))
+        #expect(
+            settings?.limits
+                == FormSettings.Limits(maxFields: 100, maxFieldSize: 65_536, maxBodySize: nil, files: .refuse))
     }
 
     @Test func everyKey() throws {
@@ -55,16 +57,25 @@ import Testing
         let form = try #require(settings)
         #expect(form.redirect == "https://www.example.com/thanks")
         #expect(form.errorRedirect == "/contact")
-        #expect(form.allowedRedirects == [.exact("https://www.example.com/welcome"), .prefix("https://www.example.com/thanks/")])
+        #expect(
+            form.allowedRedirects == [
+                .exact("https://www.example.com/welcome"), .prefix("https://www.example.com/thanks/"),
+            ])
         #expect(form.allowedOrigins == .list(["https://www.example.com", "http://localhost:3000"]))
         #expect(form.honeypot == "_gotcha")
-        #expect(form.fillTime == FormSettings.FillTime(minimum: .seconds(3), field: "_t", secret: Secret("fs"), maxAge: .seconds(7200)))
-        #expect(form.rateLimit == FormSettings.RateLimit(rate: Rate(count: 10, interval: .seconds(60)), maxClients: 500))
+        #expect(
+            form.fillTime
+                == FormSettings.FillTime(
+                    minimum: .seconds(3), field: "_t", secret: Secret("fs"), maxAge: .seconds(7200)))
+        #expect(
+            form.rateLimit == FormSettings.RateLimit(rate: Rate(count: 10, interval: .seconds(60)), maxClients: 500))
         #expect(form.trustedProxies.map(\.description) == ["10.0.0.0/8", "0:0:0:0:0:0:0:1/128"])
         #expect(
             form.captcha
-                == FormSettings.Captcha(provider: .hcaptcha, secret: Secret("hs"), verifyURL: "http://127.0.0.1:9/v", timeout: .seconds(2)))
-        #expect(form.limits == FormSettings.Limits(maxFields: 20, maxFieldSize: 4096, maxBodySize: 262_144, files: .drop))
+                == FormSettings.Captcha(
+                    provider: .hcaptcha, secret: Secret("hs"), verifyURL: "http://127.0.0.1:9/v", timeout: .seconds(2)))
+        #expect(
+            form.limits == FormSettings.Limits(maxFields: 20, maxFieldSize: 4096, maxBodySize: 262_144, files: .drop))
     }
 
     @Test func captchaDefaultsToTheProvidersEndpoint() throws {
@@ -81,7 +92,9 @@ import Testing
         #expect(settings?.fillTime == FormSettings.FillTime(minimum: .seconds(5), secret: Secret("global")))
         #expect(
             try self.errors("min_fill_time: 5s")
-                == ["t.yaml:1:16: routes.contact.min_fill_time: needs 'fill_time_secret' (or the global form secret) to sign the timestamps"])
+                == [
+                    "t.yaml:1:16: routes.contact.min_fill_time: needs 'fill_time_secret' (or the global form secret) to sign the timestamps"
+                ])
     }
 
     @Test func everyProblemHasItsPositionAndASuggestion() throws {

@@ -6,7 +6,9 @@ public enum ClientAddress {
     /// `X-Forwarded-For` (all its fields, in order) that is not a trusted proxy, as each proxy appends the
     /// address it got the request from. When the list runs out, or holds something that is not an address, the
     /// last address read stands (never anything a client could have written further left).
-    public static func resolve(peer: String, forwardedFor: [String], trustedProxies: [FormSettings.ProxyRange]) -> String {
+    public static func resolve(peer: String, forwardedFor: [String], trustedProxies: [FormSettings.ProxyRange])
+        -> String
+    {
         func isTrusted(_ address: String) -> Bool { trustedProxies.contains { $0.contains(address) } }
         guard isTrusted(peer) else { return peer }
         var client = peer
@@ -23,7 +25,9 @@ public enum ClientAddress {
     /// subscriber's network), anything else as written.
     public static func rateLimitKey(_ address: String) -> String {
         guard let bytes = FormSettings.ProxyRange.address(address), bytes.count == 16 else { return address }
-        let groups = stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+        let groups = stride(from: 0, to: 8, by: 2).map {
+            String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16)
+        }
         return groups.joined(separator: ":") + "::/64"
     }
 

@@ -29,7 +29,8 @@ public struct TokenBuckets: Sendable {
     /// Takes a token from `client`'s bucket at time `now`; false when it is empty.
     public mutating func admit(_ client: String, now: UInt64) -> Bool {
         let capacity = Double(rate.count)
-        var bucket = current.removeValue(forKey: client) ?? previous.removeValue(forKey: client)
+        var bucket =
+            current.removeValue(forKey: client) ?? previous.removeValue(forKey: client)
             ?? Bucket(tokens: capacity, updatedAt: now)
         let (seconds, attoseconds) = rate.interval.components
         let intervalNanoseconds = Double(seconds) * 1e9 + Double(attoseconds) / 1e9

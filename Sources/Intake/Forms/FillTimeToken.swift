@@ -16,7 +16,7 @@ public enum FillTimeToken {
     /// Nil when `value` (the form's field) is a valid token issued at least `minimum` and at most `maxAge`
     /// before `now` (Unix seconds); otherwise why not.
     public static func check(_ value: JSONValue?, settings: FormSettings.FillTime, now: Int) -> SpamReason? {
-        guard let value, value != .string("") else { return .fillTimeMissing }
+        guard let value, value != .string(""), value != .null else { return .fillTimeMissing }
         guard let token = value.stringValue, let issued = verifiedTime(token, secret: settings.secret) else {
             return .fillTimeForged
         }
@@ -29,7 +29,8 @@ public enum FillTimeToken {
     /// The time a token states, when its signature is `secret`'s.
     static func verifiedTime(_ token: String, secret: Secret) -> Int? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, (1...12).contains(parts[0].utf8.count), parts[0].utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+        guard parts.count == 2, (1...12).contains(parts[0].utf8.count),
+            parts[0].utf8.allSatisfy({ (0x30...0x39).contains($0) }),
             parts[1].utf8.count == 64, let given = Hex.decode(parts[1]), let seconds = Int(parts[0])
         else { return nil }
         let expected = HMAC.authenticationCode(for: Array(parts[0].utf8), key: Array(secret.value.utf8), using: .sha256)
@@ -37,6 +38,7 @@ public enum FillTimeToken {
     }
 
     private static func signature(secret: Secret, unixSeconds: Int) -> String {
-        Hex.encode(HMAC.authenticationCode(for: Array("\(unixSeconds)".utf8), key: Array(secret.value.utf8), using: .sha256))
+        Hex.encode(
+            HMAC.authenticationCode(for: Array("\(unixSeconds)".utf8), key: Array(secret.value.utf8), using: .sha256))
     }
 }

@@ -42,7 +42,9 @@ public final class FormGuard: Sendable {
         if let honeypot = settings.honeypot, let value = form[honeypot], Self.isFilled(value) {
             return .spam(.honeypot)
         }
-        if let fillTime = settings.fillTime, let reason = FillTimeToken.check(form[fillTime.field], settings: fillTime, now: now) {
+        if let fillTime = settings.fillTime,
+            let reason = FillTimeToken.check(form[fillTime.field], settings: fillTime, now: now)
+        {
             return .spam(reason)
         }
         let client = clientAddress(head: head, context: context)
@@ -53,7 +55,9 @@ public final class FormGuard: Sendable {
             guard let token = form[settings.provider.responseField]?.stringValue, !token.isEmpty else {
                 return .spam(.captchaMissing)
             }
-            guard let captcha else { return .unavailable(.captchaUnavailable, detail: "no HTTP client to ask the provider") }
+            guard let captcha else {
+                return .unavailable(.captchaUnavailable, detail: "no HTTP client to ask the provider")
+            }
             switch captcha.verify(token: token, remoteIP: client) {
             case .valid: break
             case .invalid: return .spam(.captchaFailed)

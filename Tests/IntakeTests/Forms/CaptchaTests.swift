@@ -32,7 +32,8 @@ final class StandInVerifier: HTTPResponder {
             writer.write(
                 HTTPResponse(
                     status: .ok, contentType: "application/json",
-                    body: #"{"success":\#(success),"error-codes":\#(success ? "[]" : #"["invalid-input-response"]"#)}"#))
+                    body: #"{"success":\#(success),"error-codes":\#(success ? "[]" : #"["invalid-input-response"]"#)}"#)
+            )
         }
     }
 }
@@ -44,9 +45,11 @@ final class StandInServer {
     let port: UInt16
 
     init() throws {
-        let configuration = HTTPServerConfiguration(addresses: [try BindAddress(parsing: "127.0.0.1:0")], eventLoopCount: 1)
+        let configuration = HTTPServerConfiguration(
+            addresses: [try BindAddress(parsing: "127.0.0.1:0")], eventLoopCount: 1)
         server = HTTPServer(
-            configuration: configuration, responder: verifier, logger: Logger(level: .critical, handler: InMemoryLogHandler()))
+            configuration: configuration, responder: verifier,
+            logger: Logger(level: .critical, handler: InMemoryLogHandler()))
         port = try server.start()[0].port
     }
 
@@ -74,24 +77,35 @@ final class StandInServer {
         let guards = try guards(server, provider: provider)
         let field = provider.responseField
         #expect(guards.check(form: [field: "good"], head: formHead(), context: context(), now: now) == .pass)
-        #expect(guards.check(form: [field: "bad"], head: formHead(), context: context(), now: now) == .spam(.captchaFailed))
-        #expect(guards.check(form: ["name": "Ana"], head: formHead(), context: context(), now: now) == .spam(.captchaMissing))
+        #expect(
+            guards.check(form: [field: "bad"], head: formHead(), context: context(), now: now) == .spam(.captchaFailed))
+        #expect(
+            guards.check(form: ["name": "Ana"], head: formHead(), context: context(), now: now)
+                == .spam(.captchaMissing))
         let sent = server.verifier.received.withLock { $0 }
-        #expect(sent == ["secret=captcha-secret&response=good&remoteip=203.0.113.7", "secret=captcha-secret&response=bad&remoteip=203.0.113.7"])
+        #expect(
+            sent == [
+                "secret=captcha-secret&response=good&remoteip=203.0.113.7",
+                "secret=captcha-secret&response=bad&remoteip=203.0.113.7",
+            ])
     }
 
     @Test func providersUseTheirDocumentedFieldsAndEndpoints() {
         #expect(FormSettings.CaptchaProvider.turnstile.responseField == "cf-turnstile-response")
         #expect(FormSettings.CaptchaProvider.hcaptcha.responseField == "h-captcha-response")
         #expect(FormSettings.CaptchaProvider.recaptcha.responseField == "g-recaptcha-response")
-        #expect(FormSettings.CaptchaProvider.turnstile.verifyURL == "https://challenges.cloudflare.com/turnstile/v0/siteverify")
+        #expect(
+            FormSettings.CaptchaProvider.turnstile.verifyURL
+                == "https://challenges.cloudflare.com/turnstile/v0/siteverify")
     }
 
     @Test func anUnreachableOrBrokenVerifierFailsClosed() throws {
         let server = try StandInServer()
         let field = "cf-turnstile-response"
-        for guards in [try guards(nil), try guards(server, path: "/broken"), try guards(server, path: "/text"),
-                       try guards(server, path: "/slow", timeout: .milliseconds(200))] {
+        for guards in [
+            try guards(nil), try guards(server, path: "/broken"), try guards(server, path: "/text"),
+            try guards(server, path: "/slow", timeout: .milliseconds(200)),
+        ] {
             let verdict = guards.check(form: [field: "good"], head: formHead(), context: context(), now: now)
             guard case .unavailable(let reason, let detail) = verdict else {
                 Issue.record("expected .unavailable, got \(verdict)")
@@ -104,7 +118,9 @@ final class StandInServer {
         // No client at all: the same.
         let clientless = FormGuard(
             settings: FormSettings(captcha: .init(provider: .hcaptcha, secret: Secret("s"))), client: nil)
-        if case .unavailable = clientless.check(form: ["h-captcha-response": "t"], head: formHead(), context: context(), now: now) {
+        if case .unavailable = clientless.check(
+            form: ["h-captcha-response": "t"], head: formHead(), context: context(), now: now)
+        {
         } else {
             Issue.record("a guard without a client should fail closed")
         }

@@ -42,8 +42,10 @@ func decodeForm(
             "preamble to ignore\r\n--b0undary'()+_,-./:=?\r\nContent-Disposition: form-data; name=\"a\"\r\n"
             + "Content-Type: text/plain; charset=utf-8\r\n\r\n1\r\n--b0undary'()+_,-./:=? \t\r\n"
             + "content-disposition: FORM-DATA; NAME=b\r\n\r\n2\r\n--b0undary'()+_,-./:=?--epilogue"
-        let form = try decodeForm(Array(text.utf8), #"Multipart/Form-Data; charset=utf-8; boundary="b0undary'()+_,-./:=?""#)
-            .get()
+        let form = try decodeForm(
+            Array(text.utf8), #"Multipart/Form-Data; charset=utf-8; boundary="b0undary'()+_,-./:=?""#
+        )
+        .get()
         #expect(form == ["a": "1", "b": "2"])
     }
 
@@ -81,14 +83,17 @@ func decodeForm(
 
         let parts = (1...3).map { (#"name="f\#($0)""#, "x") }
         #expect(try decodeForm(multipart(parts), multipartType, limits: limits).get().objectValue?.count == 3)
-        #expect(decodeForm(multipart(parts + [(#"name="f4""#, "x")]), multipartType, limits: limits).failure?.reason == .tooLarge)
+        #expect(
+            decodeForm(multipart(parts + [(#"name="f4""#, "x")]), multipartType, limits: limits).failure?.reason
+                == .tooLarge)
         // A dropped file counts: a flood of parts is bounded either way.
         let withFile = parts + [("name=\"f\"; filename=\"a.txt\"", "x")]
         let dropping = FormSettings.Limits(maxFields: 3, files: .drop)
         #expect(decodeForm(multipart(withFile), multipartType, limits: dropping).failure?.reason == .tooLarge)
 
         let json = #"{"a":"1","b":["2","3"]}"#
-        #expect(try decodeForm(Array(json.utf8), "application/json", limits: limits).get() == ["a": "1", "b": ["2", "3"]])
+        #expect(
+            try decodeForm(Array(json.utf8), "application/json", limits: limits).get() == ["a": "1", "b": ["2", "3"]])
         let jsonFour = #"{"a":"1","b":["2","3"],"c":true}"#
         #expect(decodeForm(Array(jsonFour.utf8), "application/json", limits: limits).failure?.reason == .tooLarge)
     }
@@ -103,11 +108,19 @@ func decodeForm(
         #expect(long.failure?.field == "a")
         #expect(long.failure?.message == "field 'a' is larger than 8 bytes (max_field_size)")
 
-        #expect(try decodeForm(multipart([(#"name="a""#, "12345678")]), multipartType, limits: limits).get() == ["a": "12345678"])
-        #expect(decodeForm(multipart([(#"name="a""#, "123456789")]), multipartType, limits: limits).failure?.field == "a")
+        #expect(
+            try decodeForm(multipart([(#"name="a""#, "12345678")]), multipartType, limits: limits).get() == [
+                "a": "12345678"
+            ])
+        #expect(
+            decodeForm(multipart([(#"name="a""#, "123456789")]), multipartType, limits: limits).failure?.field == "a")
 
-        #expect(try decodeForm(Array(#"{"a":"12345678"}"#.utf8), "application/json", limits: limits).get() == ["a": "12345678"])
-        #expect(decodeForm(Array(#"{"a":["123456789"]}"#.utf8), "application/json", limits: limits).failure?.field == "a")
+        #expect(
+            try decodeForm(Array(#"{"a":"12345678"}"#.utf8), "application/json", limits: limits).get() == [
+                "a": "12345678"
+            ])
+        #expect(
+            decodeForm(Array(#"{"a":["123456789"]}"#.utf8), "application/json", limits: limits).failure?.field == "a")
     }
 
     @Test func bodySizeLimitAtAndPastTheBoundary() throws {
@@ -118,7 +131,8 @@ func decodeForm(
 
     @Test func badUTF8IsRefusedInEveryType() {
         let bad: [UInt8] = [0xC3, 0x28]
-        let multipartBody = Array("--\(browserBoundary)\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n".utf8) + bad
+        let multipartBody =
+            Array("--\(browserBoundary)\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n".utf8) + bad
             + Array("\r\n--\(browserBoundary)--\r\n".utf8)
         for (body, type) in [
             (Array("a=".utf8) + bad, "application/x-www-form-urlencoded"), (multipartBody, multipartType),
@@ -134,21 +148,47 @@ func decodeForm(
         let good = multipart([(#"name="a""#, "1"), (#"name="b""#, "2")])
         let cases: [(body: [UInt8], type: String, message: String)] = [
             (good, "multipart/form-data", "multipart/form-data needs a boundary parameter in Content-Type"),
-            (good, "multipart/form-data; boundary=", "malformed multipart body: the boundary parameter must be 1 to 70 printable ASCII characters"),
-            (good, "multipart/form-data; boundary=other", "malformed multipart body: the body has no boundary line '--other'"),
-            (Array("--\(browserBoundary)\r\nX: y\r\n\r\nv\r\n--\(browserBoundary)--".utf8), multipartType,
-             "malformed multipart body: every part needs 'Content-Disposition: form-data; name=\"…\"'"),
-            (Array("--\(browserBoundary)\r\nContent-Disposition: form-data\r\n\r\nv\r\n--\(browserBoundary)--".utf8),
-             multipartType, "malformed multipart body: a part's Content-Disposition has no name"),
-            (Array("--\(browserBoundary)\r\nno colon here\r\n\r\nv\r\n--\(browserBoundary)--".utf8), multipartType,
-             "malformed multipart body: a part's header line is not 'Name: value'"),
-            (Array("--\(browserBoundary)x\r\n".utf8), multipartType, "malformed multipart body: a boundary line must end with CRLF"),
-            (Array("--\(browserBoundary)\n".utf8), multipartType, "malformed multipart body: a boundary line must end with CRLF"),
-            (Array("--\(browserBoundary)".utf8), multipartType, "malformed multipart body: the body ends before the closing boundary"),
-            (Array("--\(browserBoundary)\r\nContent-Disposition: form-data; name=a\r\n".utf8), multipartType,
-             "malformed multipart body: the body ends inside a part's headers"),
-            (Array("--\(browserBoundary)\r\n".utf8) + Array(repeating: UInt8(ascii: "x"), count: 9000), multipartType,
-             "malformed multipart body: a part's headers are larger than 8192 bytes"),
+            (
+                good, "multipart/form-data; boundary=",
+                "malformed multipart body: the boundary parameter must be 1 to 70 printable ASCII characters"
+            ),
+            (
+                good, "multipart/form-data; boundary=other",
+                "malformed multipart body: the body has no boundary line '--other'"
+            ),
+            (
+                Array("--\(browserBoundary)\r\nX: y\r\n\r\nv\r\n--\(browserBoundary)--".utf8), multipartType,
+                "malformed multipart body: every part needs 'Content-Disposition: form-data; name=\"…\"'"
+            ),
+            (
+                Array("--\(browserBoundary)\r\nContent-Disposition: form-data\r\n\r\nv\r\n--\(browserBoundary)--".utf8),
+                multipartType, "malformed multipart body: a part's Content-Disposition has no name"
+            ),
+            (
+                Array("--\(browserBoundary)\r\nno colon here\r\n\r\nv\r\n--\(browserBoundary)--".utf8), multipartType,
+                "malformed multipart body: a part's header line is not 'Name: value'"
+            ),
+            (
+                Array("--\(browserBoundary)x\r\n".utf8), multipartType,
+                "malformed multipart body: a boundary line must end with CRLF"
+            ),
+            (
+                Array("--\(browserBoundary)\n".utf8), multipartType,
+                "malformed multipart body: a boundary line must end with CRLF"
+            ),
+            (
+                Array("--\(browserBoundary)".utf8), multipartType,
+                "malformed multipart body: the body ends before the closing boundary"
+            ),
+            (
+                Array("--\(browserBoundary)\r\nContent-Disposition: form-data; name=a\r\n".utf8), multipartType,
+                "malformed multipart body: the body ends inside a part's headers"
+            ),
+            (
+                Array("--\(browserBoundary)\r\n".utf8) + Array(repeating: UInt8(ascii: "x"), count: 9000),
+                multipartType,
+                "malformed multipart body: a part's headers are larger than 8192 bytes"
+            ),
         ]
         for item in cases {
             let result = decodeForm(item.body, item.type)
@@ -177,8 +217,9 @@ func decodeForm(
     }
 
     @Test func jsonFormsMustBeObjects() {
-        #expect(decodeForm(Array("[1,2]".utf8), "application/json").failure?.message
-            == "a form posted as JSON must be an object, got array")
+        #expect(
+            decodeForm(Array("[1,2]".utf8), "application/json").failure?.message
+                == "a form posted as JSON must be an object, got array")
         #expect(decodeForm(Array("{".utf8), "application/json").failure?.reason == .malformed)
     }
 

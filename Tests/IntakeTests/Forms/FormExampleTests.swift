@@ -23,7 +23,9 @@ private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathCom
         let start = try #require(html.range(of: "<form id=\"contact\""))
         let end = try #require(html.range(of: "</form>", range: start.upperBound..<html.endIndex))
         var form = String(html[start.lowerBound..<end.lowerBound])
-        while let open = form.range(of: "<!--"), let close = form.range(of: "-->", range: open.upperBound..<form.endIndex) {
+        while let open = form.range(of: "<!--"),
+            let close = form.range(of: "-->", range: open.upperBound..<form.endIndex)
+        {
             form.removeSubrange(open.lowerBound..<close.upperBound)
         }
         #expect(form.contains(#"method="post""#))
@@ -120,6 +122,7 @@ private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathCom
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         let fillTime = FormSettings.FillTime(minimum: .seconds(1), secret: Secret("shell-secret"))
-        #expect(FillTimeToken.check(.string(token), settings: fillTime, now: Int(Date().timeIntervalSince1970) + 2) == nil)
+        #expect(
+            FillTimeToken.check(.string(token), settings: fillTime, now: Int(Date().timeIntervalSince1970) + 2) == nil)
     }
 }

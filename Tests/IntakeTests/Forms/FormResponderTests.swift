@@ -84,13 +84,15 @@ extension HTTPResponse {
         #expect(thanks.headers["Content-Type"] == "text/html; charset=utf-8")
         #expect(thanks.text.contains("<h1>Thank you</h1>"))
 
-        let hostile = PlanningError(message: "'<script>alert(\"x\")</script>' is not a valid email address", field: "e&<mail>")
+        let hostile = PlanningError(
+            message: "'<script>alert(\"x\")</script>' is not a valid email address", field: "e&<mail>")
         let page = responder.response(to: formHead(), form: [:], outcome: .invalid([hostile, emailError]))
         #expect(page.status == .unprocessableContent)
         #expect(!page.text.contains("<script>"))
         #expect(
             page.text.contains(
-                "<li>e&amp;&lt;mail&gt;: &#39;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39; is not a valid email address</li>"))
+                "<li>e&amp;&lt;mail&gt;: &#39;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39; is not a valid email address</li>"
+            ))
         #expect(page.text.contains("<li>email: Please give your e-mail address</li>"))
     }
 
@@ -113,7 +115,10 @@ extension HTTPResponse {
         #expect(problem["title"] == "Unprocessable Content")
         #expect(
             problem["errors"]
-                == [["field": "email", "message": "Please give your e-mail address"], ["field": nil, "message": "too long"]])
+                == [
+                    ["field": "email", "message": "Please give your e-mail address"],
+                    ["field": nil, "message": "too long"],
+                ])
     }
 
     @Test func spamIsAnsweredExactlyAsAccepted() {
@@ -129,8 +134,10 @@ extension HTTPResponse {
 
     @Test func refusedBodiesAndOutagesAreTold() throws {
         let responder = FormResponder(settings: FormSettings())
-        let tooLarge = RequestContent.DecodingError(.tooLarge, "field 'message' is larger than 8 bytes", field: "message")
-        let json = responder.response(to: formHead(["Accept": "application/json"]), form: .null, outcome: .refused(tooLarge))
+        let tooLarge = RequestContent.DecodingError(
+            .tooLarge, "field 'message' is larger than 8 bytes", field: "message")
+        let json = responder.response(
+            to: formHead(["Accept": "application/json"]), form: .null, outcome: .refused(tooLarge))
         #expect(json.status == .contentTooLarge)
         #expect(try JSONValue(parsing: json.body)["errors"]?[0]?["field"] == "message")
         let page = responder.response(to: formHead(), form: .null, outcome: .refused(tooLarge))
@@ -142,7 +149,9 @@ extension HTTPResponse {
         let redirected = FormResponder(settings: settings).response(
             to: formHead(), form: .null, outcome: .unavailable(retryAfter: .seconds(30)))
         #expect(redirected.status == .seeOther)
-        #expect(redirected.headers["Location"]?.hasPrefix("https://www.example.com/contact?error=the%20form%20cannot") == true)
+        #expect(
+            redirected.headers["Location"]?.hasPrefix("https://www.example.com/contact?error=the%20form%20cannot")
+                == true)
     }
 
     @Test(arguments: [
@@ -166,7 +175,9 @@ extension HTTPResponse {
         settings: FormSettings(allowedOrigins: .list(["https://www.example.com", "http://localhost:3000"])))
 
     private func preflightHead(origin: String?, method: String = "POST") -> HTTPRequestHead {
-        var headers: HTTPHeaders = ["Access-Control-Request-Method": method, "Access-Control-Request-Headers": "content-type"]
+        var headers: HTTPHeaders = [
+            "Access-Control-Request-Method": method, "Access-Control-Request-Headers": "content-type",
+        ]
         if let origin { headers.add(name: "Origin", value: origin) }
         return HTTPRequestHead(method: "OPTIONS", target: "/forms/contact", version: .http1_1, headers: headers)
     }
@@ -186,8 +197,12 @@ extension HTTPResponse {
         #expect(other.status == .forbidden)
         #expect(other.headers["Access-Control-Allow-Origin"] == nil)
         #expect(responder.preflight(preflightHead(origin: nil)).status == .forbidden)
-        #expect(responder.preflight(preflightHead(origin: "https://www.example.com", method: "PUT")).status == .methodNotAllowed)
-        #expect(FormResponder(settings: FormSettings()).preflight(preflightHead(origin: "https://a.example")).status == .forbidden)
+        #expect(
+            responder.preflight(preflightHead(origin: "https://www.example.com", method: "PUT")).status
+                == .methodNotAllowed)
+        #expect(
+            FormResponder(settings: FormSettings()).preflight(preflightHead(origin: "https://a.example")).status
+                == .forbidden)
     }
 
     @Test func postsFromOtherOriginsAreRefused() throws {
@@ -201,7 +216,9 @@ extension HTTPResponse {
         #expect(responder.refusal(forOrigin: formHead(["Origin": "https://www.example.com"])) == nil)
         #expect(responder.refusal(forOrigin: formHead()) == nil)
         // Without allowed_origins, any page may post (classically).
-        #expect(FormResponder(settings: FormSettings()).refusal(forOrigin: formHead(["Origin": "https://a.example"])) == nil)
+        #expect(
+            FormResponder(settings: FormSettings()).refusal(forOrigin: formHead(["Origin": "https://a.example"])) == nil
+        )
     }
 
     @Test func answersEchoAnAllowedOriginAndVary() {

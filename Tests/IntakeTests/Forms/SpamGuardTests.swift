@@ -15,12 +15,15 @@ func context(_ address: String = "203.0.113.7", at nanoseconds: UInt64 = 1_000_0
 
     @Test func honeypotFilledIsSpam() {
         let guards = FormGuard(settings: FormSettings(honeypot: "_gotcha"), client: nil)
-        #expect(guards.check(form: ["name": "Ana", "_gotcha": ""], head: formHead(), context: context(), now: now) == .pass)
+        #expect(
+            guards.check(form: ["name": "Ana", "_gotcha": ""], head: formHead(), context: context(), now: now) == .pass)
         #expect(guards.check(form: ["name": "Ana"], head: formHead(), context: context(), now: now) == .pass)
         #expect(
             guards.check(form: ["_gotcha": "http://spam.example"], head: formHead(), context: context(), now: now)
                 == .spam(.honeypot))
-        #expect(guards.check(form: ["_gotcha": ["", "x"]], head: formHead(), context: context(), now: now) == .spam(.honeypot))
+        #expect(
+            guards.check(form: ["_gotcha": ["", "x"]], head: formHead(), context: context(), now: now)
+                == .spam(.honeypot))
     }
 
     @Test func fillTimeTokens() {
@@ -41,11 +44,14 @@ func context(_ address: String = "203.0.113.7", at nanoseconds: UInt64 = 1_000_0
         #expect(verdict(.string(FillTimeToken.issue(secret: formSecret, at: now - 3601))) == .spam(.fillTimeExpired))
         #expect(verdict(nil) == .spam(.fillTimeMissing))
         #expect(verdict("") == .spam(.fillTimeMissing))
+        #expect(verdict(.null) == .spam(.fillTimeMissing))
         #expect(verdict(.string(FillTimeToken.issue(secret: Secret("other"), at: now - 10))) == .spam(.fillTimeForged))
         let forgedTime = token.replacingOccurrences(of: "\(now - 3).", with: "\(now - 30).")
         #expect(verdict(.string(forgedTime)) == .spam(.fillTimeForged))
-        for garbage in ["\(now - 10)", "\(now - 10).", ".abc", "x.y", "-5.\(String(repeating: "0", count: 64))",
-                        "99999999999999999999.\(String(repeating: "0", count: 64))", token + "0"] {
+        for garbage in [
+            "\(now - 10)", "\(now - 10).", ".abc", "x.y", "-5.\(String(repeating: "0", count: 64))",
+            "99999999999999999999.\(String(repeating: "0", count: 64))", token + "0",
+        ] {
             #expect(verdict(.string(garbage)) == .spam(.fillTimeForged), "\(garbage)")
         }
         #expect(verdict([.string(token), .string(token)]) == .spam(.fillTimeForged))
@@ -53,7 +59,8 @@ func context(_ address: String = "203.0.113.7", at nanoseconds: UInt64 = 1_000_0
     }
 
     @Test func rateLimitPerClientIP() {
-        let guards = FormGuard(settings: FormSettings(rateLimit: .init(rate: Rate(count: 3, interval: .seconds(60)))), client: nil)
+        let guards = FormGuard(
+            settings: FormSettings(rateLimit: .init(rate: Rate(count: 3, interval: .seconds(60)))), client: nil)
         let second: UInt64 = 1_000_000_000
         func verdict(_ ip: String, at seconds: UInt64) -> FormVerdict {
             guards.check(form: [:], head: formHead(), context: context(ip, at: seconds * second), now: now)
@@ -110,7 +117,8 @@ func context(_ address: String = "203.0.113.7", at nanoseconds: UInt64 = 1_000_0
 
         let head = formHead(["X-Forwarded-For": "198.51.100.1"])
         let guards = FormGuard(
-            settings: FormSettings(rateLimit: .init(rate: Rate(count: 1, interval: .seconds(60))), trustedProxies: proxies),
+            settings: FormSettings(
+                rateLimit: .init(rate: Rate(count: 1, interval: .seconds(60))), trustedProxies: proxies),
             client: nil)
         #expect(guards.clientAddress(head: head, context: context("10.0.0.2")) == "198.51.100.1")
         #expect(guards.check(form: [:], head: head, context: context("10.0.0.2"), now: now) == .pass)
@@ -136,10 +144,12 @@ func context(_ address: String = "203.0.113.7", at nanoseconds: UInt64 = 1_000_0
             rateLimit: .init(rate: Rate(count: 1, interval: .seconds(60))),
             captcha: .init(provider: .turnstile, secret: Secret("c"), verifyURL: "http://127.0.0.1:1/"))
         let guards = FormGuard(settings: settings, client: nil)
-        #expect(guards.check(form: ["_gotcha": "x"], head: formHead(), context: context(), now: now) == .spam(.honeypot))
+        #expect(
+            guards.check(form: ["_gotcha": "x"], head: formHead(), context: context(), now: now) == .spam(.honeypot))
         #expect(guards.check(form: [:], head: formHead(), context: context(), now: now) == .spam(.fillTimeMissing))
         let ts = JSONValue.string(FillTimeToken.issue(secret: formSecret, at: now - 10))
-        #expect(guards.check(form: ["_ts": ts], head: formHead(), context: context(), now: now) == .spam(.captchaMissing))
+        #expect(
+            guards.check(form: ["_ts": ts], head: formHead(), context: context(), now: now) == .spam(.captchaMissing))
         #expect(guards.check(form: ["_ts": ts], head: formHead(), context: context(), now: now) == .spam(.rateLimited))
     }
 
