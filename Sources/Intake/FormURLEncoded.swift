@@ -1,36 +1,47 @@
 import JSON
+import Rules
 
 /// `application/x-www-form-urlencoded` bodies and query strings (WHATWG URL standard): `+` is a space,
 /// `%XX` a byte, fields in order; a name given more than once becomes a list of its values.
 public enum FormURLEncoded {
-    /// Why a body is not a valid form.
-    public struct DecodingError: Error, Sendable, Equatable, CustomStringConvertible {
-        public var message: String
-        public var description: String { message }
-    }
-
-    /// Decodes `bytes` into an object of strings (or lists of strings for repeated names).
-    public static func decode(_ bytes: some Collection<UInt8>) throws(DecodingError) -> JSONValue {
-        var object: [String: JSONValue] = [:]
-        var order: [String] = []
+    /// Decodes `bytes` into an object of strings (or lists of strings for repeated names), within `limits`.
+    ///
+    /// Throws `.malformed` for a bad `%` escape or text that is not UTF-8, `.tooLarge` past a limit.
+    public static func decode(
+        _ bytes: some Collection<UInt8>, limits: FormSettings.Limits = .unlimited
+    ) throws(RequestContent.DecodingError) -> JSONValue {
+        var fields = FormFields(limits: limits)
         for pair in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
             let name = try percentDecode(parts[0])
             let value = parts.count > 1 ? try percentDecode(parts[1]) : ""
-            switch object[name] {
-            case nil:
-                object[name] = .string(value)
-                order.append(name)
-            case .array(let values)?:
-                object[name] = .array(values + [.string(value)])
-            case let first?:
-                object[name] = .array([first, .string(value)])
-            }
+            try fields.checkSize(value.utf8.count, name: name)
+            try fields.append(name: name, value: value)
         }
-        return .object(object)
+        return fields.object
     }
 
-    private static func percentDecode(_ bytes: some Collection<UInt8>) throws(DecodingError) -> String {
+    /// `text` with every byte but unreserved ones (`A-Z a-z 0-9 - . _ ~`) written `%XX`: for query values.
+    public static func percentEncode(_ text: String) -> String {
+        var output = ""
+        output.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                output.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF".unicodeScalars)
+                output.unicodeScalars.append("%")
+                output.unicodeScalars.append(hex[Int(byte >> 4)])
+                output.unicodeScalars.append(hex[Int(byte & 0x0F)])
+            }
+        }
+        return output
+    }
+
+    private static func percentDecode(_ bytes: some Collection<UInt8>) throws(RequestContent.DecodingError) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var iterator = bytes.makeIterator()
@@ -40,7 +51,7 @@ public enum FormURLEncoded {
                 output.append(0x20)
             case UInt8(ascii: "%"):
                 guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                    throw DecodingError(message: "a '%' must be followed by two hex digits")
+                    throw RequestContent.DecodingError(.malformed, "a '%' must be followed by two hex digits")
                 }
                 output.append(high << 4 | low)
             default:
@@ -48,7 +59,7 @@ public enum FormURLEncoded {
             }
         }
         guard let text = String(validating: output, as: UTF8.self) else {
-            throw DecodingError(message: "form fields must be UTF-8")
+            throw RequestContent.DecodingError(.malformed, "form fields must be UTF-8")
         }
         return text
     }

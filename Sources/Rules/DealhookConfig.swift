@@ -6,6 +6,8 @@
 /// Any other top-level key is an error.
 public struct DealhookConfig: Sendable {
     private static let keys = ["server", "teamopipe", "queue", "admin", "routes"]
+    /// The environment variable holding the secret that signs form fill-time tokens (`dealhook form-token`).
+    public static let formSecretVariable = "DEALHOOK_FORM_SECRET"
 
     /// Section `server`: where the HTTP server listens and its limits.
     public var server: ServerSettings
@@ -46,7 +48,9 @@ public struct DealhookConfig: Sendable {
         teamopipe = TeamopipeSettings(node: section?["teamopipe"], environment: environment, diagnostics: &found)
         queue = QueueSettings(node: section?["queue"], environment: environment, diagnostics: &found)
         admin = AdminSettings(node: section?["admin"], environment: environment, diagnostics: &found)
-        routes = RouteConfig.load(section?["routes"], diagnostics: &found)
+        routes = RouteConfig.load(
+            section?["routes"], formSecret: environment[Self.formSecretVariable].flatMap { $0.isEmpty ? nil : Secret($0) },
+            diagnostics: &found)
         // A value already reported (an unset variable, an unknown alias) would fail its type check too: the
         // first problem at a position is the one to fix.
         let reportedLocations = Set(earlier.errors.compactMap(\.location))

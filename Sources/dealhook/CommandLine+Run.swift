@@ -20,6 +20,8 @@ extension CommandLine {
             return SandboxCommand.run(rest)
         case "sign":
             return SignCommand.run(rest)
+        case "form-token":
+            return FormTokenCommand.run(rest)
         case "version", "--version":
             StandardStream.output("dealhook \(DealhookVersion.current)")
             return ExitStatus.success

@@ -11,6 +11,7 @@ enum Usage {
           try        print the plan a sample request would get, calling nothing
           sandbox    run a simulator of the Teamopipe API, with fault injection
           sign       print the headers a provider would send with a body, to try a route
+          form-token print a signed timestamp for a form's min_fill_time field
           version    print the version
           help       show help for a command (also: dealhook <command> --help)
         """
@@ -105,6 +106,19 @@ enum Usage {
           --help           show this help
         """
 
+    static let formToken = """
+        Usage: dealhook form-token [--secret S] [--time T]
+
+        Prints a fill-time token, `T.HMAC` (HMAC-SHA256 of T with S, hex), for the timestamp field of a form
+        whose route sets min_fill_time (docs/forms.md). Put it in the page when the page is served:
+          <input type="hidden" name="_ts" value="$(dealhook form-token)">
+
+        Options:
+          --secret S   the route's fill_time_secret (default: $DEALHOOK_FORM_SECRET)
+          --time T     the time the form is shown, Unix seconds (default: now)
+          --help       show this help
+        """
+
     static let version = """
         Usage: dealhook version
 
@@ -125,6 +139,7 @@ enum Usage {
         case "try": `try`
         case "sandbox": sandbox
         case "sign": sign
+        case "form-token": formToken
         case "version": version
         case "help": help
         default: nil

@@ -10,9 +10,9 @@ import Testing
     }
 
     @Test func malformedPercentEscapesAndBadUTF8AreRefused() {
-        #expect(throws: FormURLEncoded.DecodingError.self) { try FormURLEncoded.decode(Array("a=%4".utf8)) }
-        #expect(throws: FormURLEncoded.DecodingError.self) { try FormURLEncoded.decode(Array("a=%zz".utf8)) }
-        #expect(throws: FormURLEncoded.DecodingError.self) { try FormURLEncoded.decode(Array("a=%FF".utf8)) }
+        #expect(throws: RequestContent.DecodingError.self) { try FormURLEncoded.decode(Array("a=%4".utf8)) }
+        #expect(throws: RequestContent.DecodingError.self) { try FormURLEncoded.decode(Array("a=%zz".utf8)) }
+        #expect(throws: RequestContent.DecodingError.self) { try FormURLEncoded.decode(Array("a=%FF".utf8)) }
     }
 
     @Test func jsonGoesToBodyAndToFormOnFormRoutes() throws {

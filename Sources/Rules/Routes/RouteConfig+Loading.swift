@@ -3,14 +3,16 @@ extension RouteConfig {
     /// Keys the intake reads; kept as written so that the loader knows them.
     static let intakeKeys = [
         "redirect", "error_redirect", "allowed_redirects", "allowed_origins", "honeypot", "min_fill_time",
-        "rate_limit", "captcha", "files", "max_fields", "max_field_size", "dedupe",
+        "rate_limit", "captcha", "files", "max_fields", "max_field_size", "dedupe", "fill_time_field",
+        "fill_time_secret", "fill_time_max_age", "rate_limit_clients", "trusted_proxies",
     ]
     /// Paths the application serves itself.
     static let reservedPaths = ["/healthz", "/readyz", "/metrics"]
 
     /// Reads section `routes`: a list of routes. Problems are added to `diagnostics`; a route with a problem in
     /// its name, path or kind is left out.
-    static func load(_ node: YAMLNode?, diagnostics: inout ConfigDiagnostics) -> [RouteConfig] {
+    /// `formSecret` signs the fill-time tokens of form routes that have no `fill_time_secret` of their own.
+    static func load(_ node: YAMLNode?, formSecret: Secret?, diagnostics: inout ConfigDiagnostics) -> [RouteConfig] {
         guard let node, node.scalar?.isNull != true else { return [] }
         guard case .sequence(let items) = node.kind else {
             diagnostics.append(ConfigError(location: node.location, message: "routes: expected a list, got \(node.summary)"))
@@ -18,7 +20,10 @@ extension RouteConfig {
         }
         var routes: [RouteConfig] = []
         for (index, item) in items.enumerated() {
-            guard let route = RouteConfig(node: item, path: "routes[\(index)]", diagnostics: &diagnostics) else { continue }
+            guard
+                let route = RouteConfig(
+                    node: item, path: "routes[\(index)]", formSecret: formSecret, diagnostics: &diagnostics)
+            else { continue }
             if let earlier = routes.first(where: { $0.name == route.name }) {
                 diagnostics.append(
                     ConfigError(location: route.location, message: "route name '\(route.name)' is already used at \(earlier.location)"))
@@ -32,7 +37,7 @@ extension RouteConfig {
         return routes
     }
 
-    init?(node: YAMLNode, path keyPath: String, diagnostics: inout ConfigDiagnostics) {
+    init?(node: YAMLNode, path keyPath: String, formSecret: Secret? = nil, diagnostics: inout ConfigDiagnostics) {
         guard let section = ConfigSection(node, path: keyPath, diagnostics: &diagnostics) else { return nil }
         section.reportUnknownKeys(known: Self.keys + Self.intakeKeys, diagnostics: &diagnostics)
         location = node.location
@@ -70,15 +75,27 @@ extension RouteConfig {
         }
         self.signature = signature
         self.maxBodySize = maxBodySize
+        var intake: [String: YAMLNode] = [:]
+        for key in Self.intakeKeys {
+            if let value = section[key] { intake[key] = value }
+        }
+        if kind == .form {
+            form = FormSettings.load(intake: intake, path: keyPath, fillTimeSecret: formSecret, diagnostics: &diagnostics)
+            form?.limits.maxBodySize = maxBodySize
+        } else {
+            form = nil
+            for key in FormSettings.keys.sorted() {
+                guard let value = section[key] else { continue }
+                diagnostics.append(
+                    ConfigError(location: value.location, message: "route '\(name)': '\(key)' is for form routes"))
+            }
+        }
         self.name = name
         self.path = path
         self.kind = kind
         self.rules = rules
         self.subject = subject
-        intake = [:]
-        for key in Self.intakeKeys {
-            if let value = section[key] { intake[key] = value }
-        }
+        self.intake = intake
         checkReferences(diagnostics: &diagnostics)
     }
 

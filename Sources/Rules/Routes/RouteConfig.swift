@@ -21,7 +21,9 @@ public struct RouteConfig: Sendable {
     public var signature: SignatureSettings?
     /// The largest body accepted on this route (key `max_body_size`; default: `server.max_body_size`).
     public var maxBodySize: Int?
-    /// Further intake settings (spam guards, CORS, redirects, limits), as written, by key; read by the intake.
+    /// A form route's answers, limits, CORS and spam guards; nil for a webhook route.
+    public var form: FormSettings?
+    /// The intake settings as written, by key (what `form` was read from, and `dedupe`).
     public var intake: [String: YAMLNode]
     /// Key `rules`, in order.
     public var rules: [RuleConfig]
