@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import HTTP
 import Intake
@@ -18,14 +19,22 @@ struct IntakeHandler: Sendable {
     let outcomes: Counter
     let logger: Logger
 
-    func handle(_ request: HTTPRequest, _ respond: @escaping Router.Respond) {
+    /// Where intakes that may block (CAPTCHA checks) run, off the event loops.
+    private static let blockingWork = DispatchQueue(label: "dealhook.intake", attributes: .concurrent)
+
+    func handle(_ request: HTTPRequest, _ context: HTTPRequestContext, _ respond: @escaping Router.Respond) {
+        guard intake.mayBlock else { return process(request, context, respond) }
+        Self.blockingWork.async { process(request, context, respond) }
+    }
+
+    private func process(_ request: HTTPRequest, _ context: HTTPRequestContext, _ respond: @escaping Router.Respond) {
         let now = Timestamp.now()
         let id = ids.next(at: now)
         let receivedAt = Date(timeIntervalSince1970: Double(now.millisecondsSinceEpoch) / 1000)
         let route = intake.route.name
-        switch intake.process(request, eventID: id.text, receivedAt: receivedAt) {
+        switch intake.process(request, context: context, eventID: id.text, receivedAt: receivedAt) {
         case .respond(let response, let outcome):
-            outcomes.increment(labels: [route, outcome.rawValue])
+            outcomes.increment(labels: [route, outcome.label])
             if outcome == .unauthorized {
                 logger.warning("webhook signature not accepted", ["route": .string(route), "status": .int(Int(response.status.code))])
             }
@@ -44,7 +53,7 @@ struct IntakeHandler: Sendable {
             store.append([event]) { [outcomes, logger] result in
                 switch result {
                 case .success(let stored):
-                    outcomes.increment(labels: [route, IntakeOutcome.accepted.rawValue])
+                    outcomes.increment(labels: [route, IntakeOutcome.accepted.label])
                     respond(accepted.response(eventID: stored.first?.text ?? id.text))
                 case .failure(let error):
                     outcomes.increment(labels: [route, "store_failed"])

@@ -76,16 +76,21 @@ public final class Service: Sendable {
             return HTTPResponse(status: .ok, contentType: MetricsRegistry.contentType, body: registry.render())
         })
         let ids = EventID.Generator()
+        let captchaClient = try? HTTPClient(
+            configuration: HTTPClientConfiguration(userAgent: "dealhook/\(DealhookVersion.current)"))
         for route in config.routes {
-            let intake = RouteIntake(route: route)
+            let intake = RouteIntake(route: route, client: captchaClient)
             if let reason = intake.disabledReason {
                 logger.warning("route disabled: it answers 503 until its secret is set", ["route": .string(route.name), "reason": .string(reason)])
             }
             let handler = IntakeHandler(
                 intake: intake, store: store, ids: ids, maxPending: config.queue.maxPending,
                 outcomes: queueMetrics.intake, logger: logger)
-            router.add("POST", route.path, name: route.path, bodyLimit: route.maxBodySize) { request, _, respond in
-                handler.handle(request, respond)
+            let methods = route.kind == .form ? ["POST", "OPTIONS"] : ["POST"]
+            for method in methods {
+                router.add(method, route.path, name: route.path, bodyLimit: route.maxBodySize) { request, context, respond in
+                    handler.handle(request, context, respond)
+                }
             }
         }
         let settings = config.server

@@ -10,21 +10,34 @@ public enum IntakeDecision: Sendable {
 }
 
 /// Why a request was answered the way it was: the label of `dealhook_intake_requests_total`.
-public enum IntakeOutcome: String, Sendable, CaseIterable {
+public enum IntakeOutcome: Sendable, Equatable {
     /// Planned and stored.
     case accepted
     /// Verified and decoded, but no rule matched: answered 200 so that the provider stops retrying.
     case ignored
-    /// Caught by a spam guard: answered as if accepted, never stored.
-    case spam
+    /// Caught by a spam guard (or a guard that could not check): never stored.
+    case spam(SpamReason)
     /// A bad or missing signature: 401, nothing stored.
     case unauthorized
-    /// A body the route cannot take (400, 413, 415) or a form that fails validation (422).
+    /// A body the route cannot take (400, 413, 415), a form that fails validation (422), a foreign origin.
     case refused
     /// The route is disabled (its secret is not set): 503.
     case disabled
-    /// A provider's handshake or verification request, answered as the provider needs.
+    /// A provider's handshake, or a CORS preflight, answered as it needs.
     case handshake
+
+    /// The metric label: `accepted`, `spam_honeypot`, `unauthorized`, ….
+    public var label: String {
+        switch self {
+        case .accepted: "accepted"
+        case .ignored: "ignored"
+        case .spam(let reason): "spam_\(reason.label)"
+        case .unauthorized: "unauthorized"
+        case .refused: "refused"
+        case .disabled: "disabled"
+        case .handshake: "handshake"
+        }
+    }
 }
 
 /// A request that passed its route's intake: the plan to store, and how to answer once it is stored.

@@ -3,25 +3,35 @@ import HTTP
 import JSON
 import Rules
 
-/// One route's intake: verify the signature (webhooks), decode the body, apply the spam guards (forms), and
-/// plan the event with the route's rules. Pure apart from the clock it is given: storing is the caller's job.
+/// One route's intake: verify the signature (webhooks), decode the body, apply CORS and the spam guards (forms),
+/// and plan the event with the route's rules. Storing is the caller's job.
 public struct RouteIntake: Sendable {
     /// Request headers kept with a stored event.
     static let keptHeaders = [
         "content-type", "user-agent", "x-request-id", "stripe-signature", "webhook-id", "svix-id",
         "x-github-delivery", "x-shopify-webhook-id",
     ]
+    /// How long a visitor is asked to wait when a spam check could not be made.
+    static let unavailableRetry: Duration = .seconds(60)
 
     public let route: RouteConfig
     private let verifier: SignatureVerifier?
+    private let formResponder: FormResponder?
+    private let formGuard: FormGuard?
     private let publicURL: String?
 
-    /// The intake of `route`; `publicURL` is the route's address as registered with a provider (some sign it).
-    public init(route: RouteConfig, publicURL: String? = nil) {
+    /// The intake of `route`; `publicURL` is the route's address as registered with a provider (some sign it);
+    /// `client` makes CAPTCHA checks.
+    public init(route: RouteConfig, publicURL: String? = nil, client: HTTPClient? = nil) {
         self.route = route
         verifier = route.signature.map(SignatureVerifier.init)
+        formResponder = route.form.map(FormResponder.init)
+        formGuard = route.form.map { FormGuard(settings: $0, client: client) }
         self.publicURL = publicURL
     }
+
+    /// Whether `process` may block on the network (a CAPTCHA check), and so must not run on an event loop.
+    public var mayBlock: Bool { route.form?.captcha != nil }
 
     /// Why the route answers 503 instead of accepting: its signature has no secret set.
     public var disabledReason: String? {
@@ -31,7 +41,17 @@ public struct RouteIntake: Sendable {
     }
 
     /// Decides what to do with `request`, planned as event `eventID` arriving at `receivedAt`.
-    public func process(_ request: HTTPRequest, eventID: String, receivedAt: Date) -> IntakeDecision {
+    public func process(
+        _ request: HTTPRequest, context: HTTPRequestContext, eventID: String, receivedAt: Date
+    ) -> IntakeDecision {
+        if let formResponder {
+            if request.head.method == "OPTIONS" {
+                return .respond(formResponder.preflight(request.head), outcome: .handshake)
+            }
+            if let refusal = formResponder.refusal(forOrigin: request.head) {
+                return .respond(refusal, outcome: .refused)
+            }
+        }
         if let reason = disabledReason {
             return .respond(ProblemBody.response(status: .serviceUnavailable, detail: reason), outcome: .disabled)
         }
@@ -42,58 +62,84 @@ public struct RouteIntake: Sendable {
             if let handshake = verifier.handshake(for: signed) {
                 return .respond(handshake, outcome: .handshake)
             }
-            switch verifier.verify(signed, now: receivedAt) {
-            case .invalid(let failure):
+            if case .invalid(let failure) = verifier.verify(signed, now: receivedAt) {
                 let response = ProblemBody.response(
                     status: verifier.rejectionStatus, detail: "signature not accepted: \(failure)",
                     headers: verifier.rejectionHeaders)
                 return .respond(response, outcome: .unauthorized)
-            case .valid:
-                break
             }
         }
         let content: RequestContent
         do {
             content = try RequestContent(
-                bytes: request.body, contentType: request.head.headers["Content-Type"], kind: route.kind)
+                bytes: request.body, contentType: request.head.headers["Content-Type"], kind: route.kind,
+                limits: route.form?.limits)
         } catch {
-            let status: HTTPStatus = error.unsupportedMediaType ? .unsupportedMediaType : .badRequest
-            return .respond(ProblemBody.response(status: status, detail: error.message), outcome: .refused)
+            let response =
+                formResponder?.response(to: request.head, form: .null, outcome: .refused(error))
+                ?? ProblemBody.response(status: error.status, detail: error.message)
+            return .respond(response, outcome: .refused)
         }
-        if route.kind == .form, let honeypot = route.intake["honeypot"]?.scalar?.value,
-            let value = content.form[honeypot], value != .string(""), !value.isNull
-        {
-            return .respond(FormAnswer.accepted(request: request, route: route, eventID: eventID), outcome: .spam)
+        if let formGuard, let formResponder {
+            switch formGuard.check(
+                form: content.form, head: request.head, context: context, now: Int(receivedAt.timeIntervalSince1970))
+            {
+            case .pass:
+                break
+            case .spam(let reason):
+                let response = formResponder.response(to: request.head, form: content.form, outcome: .spam(decoyID: eventID))
+                return .respond(response, outcome: .spam(reason))
+            case .unavailable(let reason, _):
+                let response = formResponder.response(
+                    to: request.head, form: content.form, outcome: .unavailable(retryAfter: Self.unavailableRetry))
+                return .respond(response, outcome: .spam(reason))
+            }
         }
-        let query = Self.query(of: request.head.target)
         var headers: [String: String] = [:]
         for field in request.head.headers { headers[field.name.lowercased()] = field.value }
         let input = PlanningInput(
             eventID: eventID, receivedAt: Int64(receivedAt.timeIntervalSince1970), form: content.form,
-            body: content.body, query: query, headers: headers)
+            body: content.body, query: Self.query(of: request.head.target), headers: headers)
         let plan: Plan
         do {
             plan = try route.plan(for: input)
         } catch {
-            return .respond(FormAnswer.invalid(request: request, route: route, errors: error.errors), outcome: .refused)
+            let response =
+                formResponder?.response(to: request.head, form: content.form, outcome: .invalid(error.errors))
+                ?? Self.invalid(error.errors)
+            return .respond(response, outcome: .refused)
         }
         guard !plan.steps.isEmpty else {
             return .respond(
                 HTTPResponse(status: .ok, contentType: "application/json", body: #"{"ignored":true}"#), outcome: .ignored)
         }
         let kept = Self.keptHeaders.compactMap { name in headers[name].map { (name: name, value: $0) } }
-        let route = self.route
         let acknowledgement = verifier.flatMap { verifier in
             verifier.acknowledgement(
                 for: SignedRequest(target: request.head.target, headers: request.head.headers, body: request.body))
         }
+        let head = request.head
+        let form = content.form
         return .accept(
-            AcceptedEvent(plan: plan, headers: kept) { id in
-                if let acknowledgement { return acknowledgement }
-                return route.kind == .form
-                    ? FormAnswer.accepted(request: request, route: route, eventID: id)
-                    : HTTPResponse(status: .ok, contentType: "application/json", body: #"{"ok":true,"id":"\#(id)"}"#)
+            AcceptedEvent(plan: plan, headers: kept) { [formResponder] id in
+                if let formResponder { return formResponder.response(to: head, form: form, outcome: .accepted(eventID: id)) }
+                return acknowledgement
+                    ?? HTTPResponse(status: .ok, contentType: "application/json", body: #"{"ok":true,"id":"\#(id)"}"#)
             })
+    }
+
+    /// A webhook's answer to an event its rules refuse (`required`, …): 422 problem JSON with the fields at fault.
+    static func invalid(_ errors: [PlanningError]) -> HTTPResponse {
+        let items = errors.map { error -> JSONValue in
+            var item: [String: JSONValue] = ["message": .string(error.message)]
+            if let field = error.field { item["field"] = .string(field) }
+            return .object(item)
+        }
+        let problem: JSONValue = [
+            "type": "about:blank", "title": "Unprocessable Content", "status": 422,
+            "detail": .string(errors.map(\.description).joined(separator: "; ")), "errors": .array(items),
+        ]
+        return HTTPResponse(status: .unprocessableContent, contentType: ProblemBody.contentType, body: problem.jsonText)
     }
 
     /// The query parameters of a request target, as an object.

@@ -132,8 +132,33 @@ struct DeliveryEndToEndTests {
         let metrics = try running.metrics()
         #expect(metrics.contains(#"dealhook_queue_events{status="pending"} 0"#))
         #expect(metrics.contains(#"dealhook_intake_requests_total{route="stripe",outcome="unauthorized"} 2"#))
-        #expect(metrics.contains(#"dealhook_intake_requests_total{route="website-contact",outcome="spam"} 1"#))
+        #expect(metrics.contains(#"dealhook_intake_requests_total{route="website-contact",outcome="spam_honeypot"} 1"#))
         #expect(try running.sandboxObjects()["deals"] == 0)
+    }
+
+    @Test func classicFormPostsAreRedirectedAndMultipartIsDecoded() throws {
+        let running = try Running()
+        let classic = try running.post(
+            "/forms/contact", body: "name=Ben&email=ben%40example.org&message=Hi",
+            headers: ["Content-Type": "application/x-www-form-urlencoded"])
+        #expect(classic.status.code == 303)
+        #expect(classic.headers["Location"] == "/thanks.html")
+        let boundary = "----dealhook1234"
+        let multipart = [
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nCleo\r\n",
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\ncleo@example.org\r\n",
+            "--\(boundary)--\r\n",
+        ].joined()
+        let posted = try running.post(
+            "/forms/contact", body: multipart,
+            headers: ["Content-Type": "multipart/form-data; boundary=\(boundary)", "Accept": "application/json"])
+        #expect(posted.status.code == 202)
+        let invalid = try running.post(
+            "/forms/contact", body: "name=&email=", headers: ["Content-Type": "application/x-www-form-urlencoded"])
+        #expect(invalid.status.code == 422)
+        #expect(invalid.headers["Content-Type"] == "text/html; charset=utf-8")
+        let objects = try running.waitForObjects { $0["contacts"] == 2 }
+        #expect(objects["contacts"] == 2)
     }
 
     @Test func serveRefusesToStartWithoutAKeyOrTheSandbox() throws {
