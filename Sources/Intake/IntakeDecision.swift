@@ -45,11 +45,17 @@ public struct AcceptedEvent: Sendable {
     public var plan: Plan
     /// The request headers worth keeping with the event (content type, user agent, the provider's ids).
     public var headers: [(name: String, value: String)]
+    /// What identifies the request at its source (the route's `dedupe`, or the provider's event id).
+    public var dedupeKey: String?
     private let answer: @Sendable (String) -> HTTPResponse
 
-    init(plan: Plan, headers: [(name: String, value: String)], answer: @escaping @Sendable (String) -> HTTPResponse) {
+    init(
+        plan: Plan, headers: [(name: String, value: String)], dedupeKey: String?,
+        answer: @escaping @Sendable (String) -> HTTPResponse
+    ) {
         self.plan = plan
         self.headers = headers
+        self.dedupeKey = dedupeKey
         self.answer = answer
     }
 

@@ -55,6 +55,7 @@ public struct RouteIntake: Sendable {
         if let reason = disabledReason {
             return .respond(ProblemBody.response(status: .serviceUnavailable, detail: reason), outcome: .disabled)
         }
+        var providerEventID: String?
         if let verifier {
             let signed = SignedRequest(
                 method: request.head.method, target: request.head.target, headers: request.head.headers,
@@ -62,11 +63,14 @@ public struct RouteIntake: Sendable {
             if let handshake = verifier.handshake(for: signed) {
                 return .respond(handshake, outcome: .handshake)
             }
-            if case .invalid(let failure) = verifier.verify(signed, now: receivedAt) {
+            switch verifier.verify(signed, now: receivedAt) {
+            case .invalid(let failure):
                 let response = ProblemBody.response(
                     status: verifier.rejectionStatus, detail: "signature not accepted: \(failure)",
                     headers: verifier.rejectionHeaders)
                 return .respond(response, outcome: .unauthorized)
+            case .valid(let id):
+                providerEventID = id
             }
         }
         let content: RequestContent
@@ -109,6 +113,17 @@ public struct RouteIntake: Sendable {
                 ?? Self.invalid(error.errors)
             return .respond(response, outcome: .refused)
         }
+        let dedupeKey: String?
+        do {
+            dedupeKey =
+                try route.dedupeKey(for: input) ?? providerEventID
+                ?? Self.providerEventID(in: content.body, route: route)
+        } catch {
+            let response =
+                formResponder?.response(to: request.head, form: content.form, outcome: .invalid([error]))
+                ?? Self.invalid([error])
+            return .respond(response, outcome: .refused)
+        }
         guard !plan.steps.isEmpty else {
             return .respond(
                 HTTPResponse(status: .ok, contentType: "application/json", body: #"{"ignored":true}"#), outcome: .ignored)
@@ -121,7 +136,7 @@ public struct RouteIntake: Sendable {
         let head = request.head
         let form = content.form
         return .accept(
-            AcceptedEvent(plan: plan, headers: kept) { [formResponder] id in
+            AcceptedEvent(plan: plan, headers: kept, dedupeKey: dedupeKey) { [formResponder] id in
                 if let formResponder { return formResponder.response(to: head, form: form, outcome: .accepted(eventID: id)) }
                 return acknowledgement
                     ?? HTTPResponse(status: .ok, contentType: "application/json", body: #"{"ok":true,"id":"\#(id)"}"#)
@@ -140,6 +155,18 @@ public struct RouteIntake: Sendable {
             "detail": .string(errors.map(\.description).joined(separator: "; ")), "errors": .array(items),
         ]
         return HTTPResponse(status: .unprocessableContent, contentType: ProblemBody.contentType, body: problem.jsonText)
+    }
+
+    /// The event id a provider puts in the body, for the presets whose signature headers carry none.
+    static func providerEventID(in body: JSONValue, route: RouteConfig) -> String? {
+        guard case .preset(let preset)? = route.signature?.scheme else { return nil }
+        let key: String? =
+            switch preset {
+            case .stripe: "id"
+            case .paddle: "event_id"
+            default: nil
+            }
+        return key.flatMap { body[$0]?.stringValue }
     }
 
     /// The query parameters of a request target, as an object.

@@ -14,12 +14,16 @@ public struct NewEvent: Sendable, Equatable {
     public var subject: String?
     /// The plan, as the planner wrote it (JSON); the store keeps these bytes and never reads them.
     public var plan: [UInt8]
+    /// A key that identifies the request at its source (a provider's event id): a second event of the same route
+    /// with the same key is not stored, and `append` returns the first one's id instead.
+    public var dedupeKey: String?
 
     public init(
         route: String, receivedAt: Timestamp, body: [UInt8], headers: [Header] = [], subject: String? = nil,
-        plan: [UInt8], id: EventID? = nil
+        plan: [UInt8], id: EventID? = nil, dedupeKey: String? = nil
     ) {
         self.id = id
+        self.dedupeKey = dedupeKey
         self.route = route
         self.receivedAt = receivedAt
         self.body = body

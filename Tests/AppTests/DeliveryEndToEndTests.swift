@@ -95,6 +95,10 @@ struct DeliveryEndToEndTests {
         let event = try String(contentsOfFile: Self.repositoryRoot + "/Tests/Fixtures/stripe-checkout-completed.json", encoding: .utf8)
         let paid = try running.post("/hooks/stripe", body: event, headers: Self.stripeHeaders(for: event))
         #expect(paid.status.code == 200)
+        let paidID = try JSONValue(parsing: paid.body)["id"]
+        let repeated = try running.post("/hooks/stripe", body: event, headers: Self.stripeHeaders(for: event))
+        #expect(repeated.status.code == 200)
+        #expect(try JSONValue(parsing: repeated.body)["id"] == paidID, "a repeat gets the first answer")
         let afterPayment = try running.waitForObjects { $0["tasks"] == 2 }
         #expect(afterPayment["deals"] == 1, "the deal found by e-mail is moved, no second one is made")
         #expect(afterPayment["activities"] == 1)
@@ -103,7 +107,7 @@ struct DeliveryEndToEndTests {
         let metrics = try running.metrics()
         #expect(metrics.contains(#"dealhook_intake_requests_total{route="website-contact",outcome="accepted"} 1"#))
         #expect(metrics.contains(#"dealhook_deliveries_total{outcome="delivered"} 2"#))
-        #expect(metrics.contains(#"dealhook_queue_events{status="done"} 2"#))
+        #expect(metrics.contains(#"dealhook_queue_events{status="done"} 2"#), "the repeated Stripe event is not stored again")
     }
 
     @Test func badSignaturesBadFormsAndUnconfiguredRoutesAreRefusedAndNothingIsStored() throws {

@@ -88,6 +88,7 @@ extension SQLiteEventStore {
     /// Commits one batch of waiting appends in one transaction and answers its callers; false if none waited.
     private func commitBatch() -> Bool {
         var batch: [AppendQueue.Request] = []
+        var inserted = 0
         let outcome: Result<[[EventID]], StoreError> = writer.withOptionalConnection { connection in
             // Taking the batch under the writer lock lets appends that arrive while another write runs join it.
             batch = appends.withLock { queue in
@@ -99,14 +100,16 @@ extension SQLiteEventStore {
             guard let connection else { return .failure(Self.closedError) }
             return Result(catching: { () throws(StoreError) in
                 try connection.transaction { () throws(StoreError) in
-                    try batch.map { (request) throws(StoreError) in try insert(request.events, into: connection) }
+                    try batch.map { (request) throws(StoreError) in
+                        try insert(request.events, into: connection, inserted: &inserted)
+                    }
                 }
             })
         }
         guard !batch.isEmpty else { return false }
         switch outcome {
         case .success(let ids):
-            let events = ids.reduce(0) { $0 + $1.count }
+            let events = inserted
             undelivered.add(events, ordering: .relaxed)
             appendCommits.add(1, ordering: .relaxed)
             appendCalls.add(batch.count, ordering: .relaxed)
@@ -122,7 +125,11 @@ extension SQLiteEventStore {
         return true
     }
 
-    private func insert(_ events: [NewEvent], into connection: SQLiteConnection) throws(StoreError) -> [EventID] {
+    /// Inserts `events` (a repeat of a dedupe key gives the first event's id and stores nothing); `inserted`
+    /// counts the rows really added.
+    private func insert(_ events: [NewEvent], into connection: SQLiteConnection, inserted: inout Int) throws(StoreError)
+        -> [EventID]
+    {
         let statement = try connection.statement(
             """
             INSERT INTO events (id, route, received_at, subject, headers, body, plan, status, due_at)
@@ -132,11 +139,24 @@ extension SQLiteEventStore {
         var ids: [EventID] = []
         ids.reserveCapacity(events.count)
         for event in events {
+            if let key = event.dedupeKey {
+                let first = try connection.statement("SELECT event_id FROM dedupe WHERE route = ?1 AND key = ?2")
+                    .query([.text(event.route), .text(key)]) { row throws(StoreError) in row.text(0) }
+                if let text = first.first ?? nil, let firstID = EventID(text) {
+                    ids.append(firstID)
+                    continue
+                }
+            }
             let id = event.id ?? self.ids.next(at: now)
             try statement.run([
                 .text(id.text), .text(event.route), .time(event.receivedAt), .optionalText(event.subject),
                 .text(Self.encode(event.headers)), .blob(event.body), .blob(event.plan),
             ])
+            if let key = event.dedupeKey {
+                try connection.statement("INSERT INTO dedupe (route, key, event_id, created_at) VALUES (?1, ?2, ?3, ?4)")
+                    .run([.text(event.route), .text(key), .text(id.text), .time(now)])
+            }
+            inserted += 1
             ids.append(id)
         }
         return ids

@@ -54,7 +54,18 @@ enum SQLiteSchema {
             details TEXT NOT NULL
         );
         CREATE INDEX attempts_event ON attempts (event_seq);
+        """,
+        // 2: deduplication keys (a provider's event id), so that a repeat is answered like the first.
         """
+        CREATE TABLE dedupe (
+            route TEXT NOT NULL,
+            key TEXT NOT NULL,
+            event_id TEXT NOT NULL,                 -- the event the first request became
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (route, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX dedupe_created ON dedupe (created_at);
+        """,
     ]
 
     static var currentVersion: Int64 { Int64(migrations.count) }

@@ -53,12 +53,7 @@ extension RouteConfig {
     /// Templates are evaluated against the request; a template that is exactly `{{ steps.<id>.<path> }}` stays
     /// a reference, resolved at delivery. Every failing template is reported, not only the first.
     public func plan(for input: PlanningInput) throws(PlanningErrors) -> Plan {
-        let receivedAt = TemplateTime.format(unixSeconds: input.receivedAt).map(JSONValue.string) ?? .null
-        let context = TemplateContext(
-            form: input.form, body: input.body, query: input.query,
-            headers: .object(input.headers.reduce(into: [:]) { $0[$1.key.lowercased()] = .string($1.value) }),
-            event: ["id": .string(input.eventID), "received_at": receivedAt, "route": .string(name)],
-            now: input.receivedAt)
+        let context = templateContext(for: input)
         var errors: [PlanningError] = []
         var matched: [String] = []
         var steps: [PlanStep] = []
@@ -80,6 +75,26 @@ extension RouteConfig {
         let subject = resolveSubject(steps: steps, context: context, errors: &errors)
         guard errors.isEmpty else { throw PlanningErrors(errors: errors) }
         return Plan(route: name, rules: matched, steps: steps, subject: subject)
+    }
+
+    /// The route's `dedupe` key for `input`, as text; nil when the route has none or it evaluates to null.
+    public func dedupeKey(for input: PlanningInput) throws(PlanningError) -> String? {
+        guard let dedupe else { return nil }
+        do {
+            let value = try dedupe.evaluate(in: templateContext(for: input))
+            return value.isNull ? nil : value.stringValue ?? value.jsonText
+        } catch {
+            throw PlanningError(error)
+        }
+    }
+
+    private func templateContext(for input: PlanningInput) -> TemplateContext {
+        let receivedAt = TemplateTime.format(unixSeconds: input.receivedAt).map(JSONValue.string) ?? .null
+        return TemplateContext(
+            form: input.form, body: input.body, query: input.query,
+            headers: .object(input.headers.reduce(into: [:]) { $0[$1.key.lowercased()] = .string($1.value) }),
+            event: ["id": .string(input.eventID), "received_at": receivedAt, "route": .string(name)],
+            now: input.receivedAt)
     }
 
     private func render(_ value: ActionValue, in context: TemplateContext, errors: inout [PlanningError]) -> PlanValue {

@@ -1,9 +1,9 @@
 extension RouteConfig {
-    private static let keys = ["name", "path", "kind", "subject", "rules", "signature", "max_body_size"]
+    private static let keys = ["name", "path", "kind", "subject", "rules", "signature", "max_body_size", "dedupe"]
     /// Keys the intake reads; kept as written so that the loader knows them.
     static let intakeKeys = [
         "redirect", "error_redirect", "allowed_redirects", "allowed_origins", "honeypot", "min_fill_time",
-        "rate_limit", "captcha", "files", "max_fields", "max_field_size", "dedupe", "fill_time_field",
+        "rate_limit", "captcha", "files", "max_fields", "max_field_size", "fill_time_field",
         "fill_time_secret", "fill_time_max_age", "rate_limit_clients", "trusted_proxies",
     ]
     /// Paths the application serves itself.
@@ -57,6 +57,9 @@ extension RouteConfig {
         let subject = section.read("subject", diagnostics: &diagnostics) { node, path throws(ConfigError) in
             try node.string(at: path)
         }.flatMap { text in Template(parsing: text, at: section["subject"]!.location, diagnostics: &diagnostics) }
+        let dedupe = section.read("dedupe", diagnostics: &diagnostics) { node, path throws(ConfigError) in
+            try node.string(at: path)
+        }.flatMap { text in Template(parsing: text, at: section["dedupe"]!.location, diagnostics: &diagnostics) }
         let signature = section["signature"].flatMap {
             SignatureSettings.load($0, path: "\(keyPath).signature", diagnostics: &diagnostics)
         }
@@ -75,6 +78,7 @@ extension RouteConfig {
         }
         self.signature = signature
         self.maxBodySize = maxBodySize
+        self.dedupe = dedupe
         var intake: [String: YAMLNode] = [:]
         for key in Self.intakeKeys {
             if let value = section[key] { intake[key] = value }

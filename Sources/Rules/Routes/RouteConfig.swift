@@ -21,6 +21,9 @@ public struct RouteConfig: Sendable {
     public var signature: SignatureSettings?
     /// The largest body accepted on this route (key `max_body_size`; default: `server.max_body_size`).
     public var maxBodySize: Int?
+    /// What identifies a request at its source, so that a repeat is answered like the first and not stored again
+    /// (key `dedupe`, a template; default for webhooks: the provider's event id).
+    public var dedupe: Template?
     /// A form route's answers, limits, CORS and spam guards; nil for a webhook route.
     public var form: FormSettings?
     /// The intake settings as written, by key (what `form` was read from, and `dedupe`).
