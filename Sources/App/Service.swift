@@ -31,6 +31,7 @@ public final class Service: Sendable {
     private let server: HTTPServer
     private let store: any EventStore
     private let delivery: DeliveryLoop
+    private let sweeper: RetentionSweeper
     private let connection: TeamopipeConnection
     private let readiness: Readiness
     private let shutdownTimeout: Duration
@@ -110,6 +111,7 @@ public final class Service: Sendable {
         serverBox.server = server
         self.store = store
         self.delivery = delivery
+        sweeper = RetentionSweeper(store: store, retention: config.queue.retainDelivered, logger: logger)
         self.connection = connection
         self.readiness = readiness
         self.shutdownTimeout = settings.shutdownTimeout
@@ -157,6 +159,7 @@ public final class Service: Sendable {
             let bound = try server.start()
             readiness.set("listening", ok: true, detail: bound.map(\.description).joined(separator: ", "))
             delivery.start()
+            sweeper.start()
             return bound
         } catch {
             throw ServiceError(message: error.description)
@@ -172,6 +175,7 @@ public final class Service: Sendable {
         let deadline = ContinuousClock.now + shutdownTimeout
         let drained = server.shutdown(gracePeriod: shutdownTimeout)
         let delivered = delivery.stop(timeout: max(.zero, deadline - .now))
+        sweeper.stop()
         store.close()
         connection.sandbox?.shutdown()
         logger.info("stopped", ["drained": .bool(drained), "deliveries_finished": .bool(delivered)])
