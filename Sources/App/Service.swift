@@ -88,6 +88,9 @@ public final class Service: Sendable {
                 handler.handle(request, respond)
             }
         }
+        AdminAPI.mount(
+            on: &router, settings: config.admin, store: store, delivery: delivery, routes: config.routes,
+            logger: logger.with(["component": "admin"]))
         let settings = config.server
         let configuration = HTTPServerConfiguration(
             addresses: addresses,
