@@ -20,6 +20,10 @@ extension CommandLine {
             return SandboxCommand.run(rest)
         case "sign":
             return SignCommand.run(rest)
+        case "queue":
+            return QueueCommand.run(rest)
+        case "plan":
+            return PlanCommand.run(rest)
         case "version", "--version":
             StandardStream.output("dealhook \(DealhookVersion.current)")
             return ExitStatus.success
