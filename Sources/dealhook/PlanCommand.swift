@@ -37,7 +37,9 @@ enum PlanCommand {
             StandardStream.output(Usage.plan)
             return ExitStatus.success
         }
-        guard options.value("--config") != nil else { return usageError("missing --config PATH, the rules to replay with") }
+        guard options.value("--config") != nil else {
+            return usageError("missing --config PATH, the rules to replay with")
+        }
         var since: Timestamp?
         if let text = options.value("--since") {
             guard let parsed = parseSince(text, now: .now()) else {
@@ -48,7 +50,8 @@ enum PlanCommand {
         var status: EventStatus?
         if let text = options.value("--status") {
             guard let parsed = EventStatus(rawValue: text) else {
-                return usageError("--status '\(text)': use \(EventStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                return usageError(
+                    "--status '\(text)': use \(EventStatus.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             status = parsed
         }
@@ -97,7 +100,8 @@ enum PlanCommand {
         }
         if json {
             let countsJSON = JSONValue.object(
-                Dictionary(uniqueKeysWithValues: Verdict.allCases.map { ($0.key, JSONValue.number(Double(counts[$0] ?? 0))) }))
+                Dictionary(
+                    uniqueKeysWithValues: Verdict.allCases.map { ($0.key, JSONValue.number(Double(counts[$0] ?? 0))) }))
             StandardStream.output(JSONValue.object(["events": .array(reports), "counts": countsJSON]).jsonText)
         } else {
             let parts = Verdict.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }

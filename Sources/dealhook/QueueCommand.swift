@@ -32,7 +32,8 @@ enum QueueCommand {
             StandardStream.output(Usage.queue)
             return ExitStatus.success
         }
-        let needsID = ["show", "discard"].contains(action) || (action == "retry" && !options.flags.contains("--all-dead"))
+        let needsID =
+            ["show", "discard"].contains(action) || (action == "retry" && !options.flags.contains("--all-dead"))
         guard ["stats", "list", "show", "retry", "discard"].contains(action) else {
             return usageError("unknown action '\(action)'; use stats, list, show, retry or discard")
         }
@@ -111,7 +112,9 @@ enum QueueCommand {
             }
             var after: EventID?
             if let text = options.value("--after") {
-                guard let parsed = EventID(text) else { throw QueueFile.Failure.usage("--after '\(text)': not an event id") }
+                guard let parsed = EventID(text) else {
+                    throw QueueFile.Failure.usage("--after '\(text)': not an event id")
+                }
                 after = parsed
             }
             let found = try store.list(status: status, route: options.value("--route"), limit: limit + 1, after: after)
@@ -123,13 +126,15 @@ enum QueueCommand {
             }
             let rows = page.map { event in
                 [
-                    event.id.text, event.route, event.status.rawValue, String(event.attempts), Self.time(event.receivedAt),
+                    event.id.text, event.route, event.status.rawValue, String(event.attempts),
+                    Self.time(event.receivedAt),
                     (event.status.isUndelivered ? event.dueAt : event.finishedAt).map(Self.time) ?? "-",
                     Self.short(event.deadReason ?? ""),
                 ]
             }
             StandardStream.output(
-                Table.render(header: ["ID", "ROUTE", "STATUS", "ATTEMPTS", "RECEIVED", "DUE/FINISHED", "REASON"], rows: rows))
+                Table.render(
+                    header: ["ID", "ROUTE", "STATUS", "ATTEMPTS", "RECEIVED", "DUE/FINISHED", "REASON"], rows: rows))
             if let next { StandardStream.error("more: --after \(next.text)") }
             return ExitStatus.success
         }
@@ -146,9 +151,14 @@ enum QueueCommand {
             if options.flags.contains("--replan") {
                 switch try EventReplanner(routes: rules).retry(id, in: store) {
                 case .retried(let plan, let kept):
-                    report(["id": .string(text), "status": "pending", "replanned": true, "kept_steps": .number(Double(kept)),
-                            "plan": plan.jsonValue],
-                        "event \(text) re-planned (\(plan.steps.count) steps, results of the first \(kept) kept) and pending again")
+                    report(
+                        [
+                            "id": .string(text), "status": "pending", "replanned": true,
+                            "kept_steps": .number(Double(kept)),
+                            "plan": plan.jsonValue,
+                        ],
+                        "event \(text) re-planned (\(plan.steps.count) steps, results of the first \(kept) kept) and pending again"
+                    )
                     return ExitStatus.success
                 case .notFound: throw QueueFile.Failure.notFound(text)
                 case .notRetryable(let status): throw QueueFile.Failure.notRetryable(text, status)
@@ -173,7 +183,9 @@ enum QueueCommand {
             guard options.flags.contains("--replan") else {
                 StandardStream.error("retrying the dead letters \(scope)…")
                 let count = try store.retryAll(status: .dead, route: route)
-                report(["retried": .number(Double(count)), "status": "dead"], "\(count) dead letters \(scope) are pending again")
+                report(
+                    ["retried": .number(Double(count)), "status": "dead"],
+                    "\(count) dead letters \(scope) are pending again")
                 return ExitStatus.success
             }
             // Re-planned one at a time: collect the ids first, since each retry takes its event off the dead list.
@@ -192,7 +204,8 @@ enum QueueCommand {
                 switch try replanner.retry(id, in: store) {
                 case .retried: retried += 1
                 case .notFound, .notRetryable: break
-                case .notPlanned(let outcome): failures.append(["id": .string(id.text), "problem": .string(outcome.problem)])
+                case .notPlanned(let outcome):
+                    failures.append(["id": .string(id.text), "problem": .string(outcome.problem)])
                 case .noSteps: failures.append(["id": .string(id.text), "problem": "no rule matches any more"])
                 }
                 if (index + 1) % 100 == 0 || index + 1 == ids.count {
@@ -204,7 +217,10 @@ enum QueueCommand {
                 lines.append("  \(failure["id"]?.stringValue ?? ""): \(failure["problem"]?.stringValue ?? "")")
             }
             report(
-                ["retried": .number(Double(retried)), "status": "dead", "replanned": true, "not_replanned": .array(failures)],
+                [
+                    "retried": .number(Double(retried)), "status": "dead", "replanned": true,
+                    "not_replanned": .array(failures),
+                ],
                 lines.joined(separator: "\n"))
             return failures.isEmpty ? ExitStatus.success : ExitStatus.failure
         }
@@ -340,8 +356,11 @@ enum EventText {
             ("attempts", "attempts_since_retry"), ("due", "due_at"), ("retried", "retried_at"),
             ("finished", "finished_at"), ("reason", "dead_reason"),
         ]
+        let history = event["attempts"]?.arrayValue?.count ?? 0
         for (label, key) in fields where !(event[key]?.isNull ?? true) {
-            lines.append("  " + label.padding(toLength: 10, withPad: " ", startingAt: 0) + text(event[key]))
+            var value = text(event[key])
+            if key == "attempts_since_retry" { value += " since arrival or the last retry (\(history) in all)" }
+            lines.append("  " + label.padding(toLength: 10, withPad: " ", startingAt: 0) + value)
         }
         let rules = event["plan"]?["rules"]?.arrayValue?.compactMap(\.stringValue).joined(separator: ", ") ?? ""
         lines.append("plan (rules: \(rules.isEmpty ? "none" : rules))")
@@ -355,7 +374,8 @@ enum EventText {
         let attempts = event["attempts"]?.arrayValue ?? []
         lines.append("attempts (\(attempts.count))")
         for attempt in attempts {
-            var line = "  #\(text(attempt["number"])) \(text(attempt["started_at"])) (\(text(attempt["duration_ms"])) ms)"
+            var line =
+                "  #\(text(attempt["number"])) \(text(attempt["started_at"])) (\(text(attempt["duration_ms"])) ms)"
             if let step = attempt["step_id"], !step.isNull { line += " step \(text(step))" }
             line += ": \(text(attempt["request"]))"
             if let status = attempt["http_status"], !status.isNull { line += " → \(text(status))" }

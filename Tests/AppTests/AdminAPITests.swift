@@ -1,16 +1,19 @@
 import Foundation
 import HTTP
 import JSON
-import Testing
 import TestSupport
+import Testing
 
 /// The admin API of a running `dealhook serve --sandbox`, over real sockets, on the real queue file.
 @Suite("Admin API", .serialized)
 struct AdminAPITests {
     @Test func withoutATokenTheAdminAPIIsOffAndSaysHowToTurnItOn() throws {
         let directory = try AdminFixture.directory()
-        let server = try AdminServer(config: try AdminFixture.write(AdminFixture.config(), as: "c.yaml", in: directory), token: nil)
-        for (method, path) in [("GET", "/admin/stats"), ("GET", "/admin/events"), ("POST", "/admin/events/retry"), ("GET", "/admin/x/y")] {
+        let server = try AdminServer(
+            config: try AdminFixture.write(AdminFixture.config(), as: "c.yaml", in: directory), token: nil)
+        for (method, path) in [
+            ("GET", "/admin/stats"), ("GET", "/admin/events"), ("POST", "/admin/events/retry"), ("GET", "/admin/x/y"),
+        ] {
             let response = try server.admin(method, path)
             #expect(response.status.code == 404, "\(method) \(path)")
             #expect(response.headers["Content-Type"] == "application/problem+json")
@@ -81,7 +84,8 @@ struct AdminAPITests {
         let retried = try server.adminJSON("POST", "/admin/events/\(id)/retry")
         #expect(retried["status"] == "pending")
         #expect(retried["replanned"] == false)
-        #expect(try server.wait { try server.adminJSON("GET", "/admin/events/\(id)")["attempts"]?.arrayValue?.count == 2 })
+        #expect(
+            try server.wait { try server.adminJSON("GET", "/admin/events/\(id)")["attempts"]?.arrayValue?.count == 2 })
         #expect(try server.wait { try server.count("dead") == 1 })
         #expect(try server.admin("POST", "/admin/events/01J00000000000000000000000/retry").status.code == 404)
         #expect(try server.admin("GET", "/admin/events/not-an-id").status.code == 404)
@@ -106,7 +110,8 @@ struct AdminAPITests {
 
     @Test func bulkRetryPagingAndDiscard() throws {
         let directory = try AdminFixture.directory()
-        let server = try AdminServer(config: try AdminFixture.write(AdminFixture.config(stage: "Nope"), as: "c.yaml", in: directory))
+        let server = try AdminServer(
+            config: try AdminFixture.write(AdminFixture.config(stage: "Nope"), as: "c.yaml", in: directory))
         var ids: [String] = []
         for name in ["Ana", "Ben", "Cleo"] {
             ids.append(try server.postForm("/forms/contact", "name=\(name)&email=\(name.lowercased())%40example.com"))
@@ -132,10 +137,11 @@ struct AdminAPITests {
         let bulk = try server.adminJSON("POST", "/admin/events/retry?status=dead&route=contact")
         #expect(bulk["retried"] == 3)
         #expect(try server.adminJSON("POST", "/admin/events/retry?status=dead&route=callback")["retried"] == 0)
-        #expect(try server.wait {
-            try server.adminJSON("GET", "/admin/events/\(ids[2])")["attempts"]?.arrayValue?.count == 2
-                && server.count("dead") == 3
-        })
+        #expect(
+            try server.wait {
+                try server.adminJSON("GET", "/admin/events/\(ids[2])")["attempts"]?.arrayValue?.count == 2
+                    && server.count("dead") == 3
+            })
 
         let discarded = try server.admin("DELETE", "/admin/events/\(ids[0])")
         #expect(discarded.status.code == 204)
@@ -167,7 +173,9 @@ struct AdminAPITests {
         #expect(try server.adminJSON("POST", "/admin/routes/contact/resume")["paused"] == false)
         #expect(try server.wait { try server.count("done") == 4 })
         #expect(try server.sandboxObjects()["deals"] == 3)
-        let finished = try ids.map { id in try server.adminJSON("GET", "/admin/events/\(id)")["finished_at"]?.stringValue ?? "" }
+        let finished = try ids.map { id in
+            try server.adminJSON("GET", "/admin/events/\(id)")["finished_at"]?.stringValue ?? ""
+        }
         #expect(finished == finished.sorted(), "delivered in arrival order: \(finished)")
         #expect(try server.adminJSON("GET", "/admin/stats")["paused_routes"] == [])
     }

@@ -1,7 +1,7 @@
 import Foundation
 import JSON
-import Testing
 import TestSupport
+import Testing
 
 /// `dealhook plan` on a store of events accepted under one config, replayed under a changed one.
 @Suite("dealhook plan", .serialized)
@@ -39,7 +39,8 @@ struct PlanCommandTests {
         try AdminFixture.write(
             AdminFixture.config(
                 stage: "Proposal",
-                contactExtra: "              phone: \"{{ form.phone | trim | required('Please give your phone number') }}\""),
+                contactExtra:
+                    "              phone: \"{{ form.phone | trim | required('Please give your phone number') }}\""),
             as: "changed.yaml", in: directory)
     }
 
@@ -61,7 +62,8 @@ struct PlanCommandTests {
         #expect(!lines.contains { $0.hasPrefix(ids["callback"]!) }, "unchanged events are only counted")
 
         // The store is only read: every event is still delivered with its old plan.
-        let stored = try JSONValue(parsing: try runDealhook(["queue", "show", ids["withPhone"]!, "--config", changed, "--json"]).stdout)
+        let stored = try JSONValue(
+            parsing: try runDealhook(["queue", "show", ids["withPhone"]!, "--config", changed, "--json"]).stdout)
         #expect(stored["plan"]?["steps"]?[1]?["input"]?["stage"] == "Lead")
     }
 
@@ -72,21 +74,27 @@ struct PlanCommandTests {
         #expect(verbose.status == 0, "\(verbose.stderr)")
         #expect(verbose.stdout.contains(#"-         "stage": "Lead","#))
         #expect(verbose.stdout.contains(#"+         "stage": "Proposal","#))
-        #expect(verbose.stdout.hasSuffix("2 events replayed: 0 unchanged, 1 changed, 1 now fails planning, 0 route gone\n"))
+        #expect(
+            verbose.stdout.hasSuffix("2 events replayed: 0 unchanged, 1 changed, 1 now fails planning, 0 route gone\n"))
 
         let callback = try runDealhook(["plan", "--config", changed, "--route", "callback", "--verbose"])
         #expect(callback.stdout.contains("\(ids["callback"]!)  callback  done  unchanged"))
 
-        let json = try JSONValue(parsing: try runDealhook(["plan", "--config", changed, "--since", "1d", "--json"]).stdout)
+        let json = try JSONValue(
+            parsing: try runDealhook(["plan", "--config", changed, "--since", "1d", "--json"]).stdout)
         #expect(json["counts"] == ["unchanged": 1, "changed": 1, "fails": 1, "route_gone": 1])
         let outcomes = Dictionary(
-            uniqueKeysWithValues: (json["events"]?.arrayValue ?? []).map { ($0["id"]?.stringValue ?? "", $0["outcome"]?.stringValue ?? "") })
+            uniqueKeysWithValues: (json["events"]?.arrayValue ?? []).map {
+                ($0["id"]?.stringValue ?? "", $0["outcome"]?.stringValue ?? "")
+            })
         #expect(outcomes[ids["withoutPhone"]!] == "fails")
         #expect(outcomes[ids["newsletter"]!] == "route_gone")
 
         let future = try runDealhook(["plan", "--config", changed, "--since", "2999-01-01T00:00:00Z"])
         #expect(future.stdout == "0 events replayed: 0 unchanged, 0 changed, 0 now fails planning, 0 route gone\n")
-        let other = try runDealhook(["plan", "--config", changed, "--queue", directory.appendingPathComponent("none.sqlite").path])
+        let other = try runDealhook([
+            "plan", "--config", changed, "--queue", directory.appendingPathComponent("none.sqlite").path,
+        ])
         #expect(other.status == 1)
         #expect(try runDealhook(["plan", "--config", changed, "--since", "soon"]).status == 2)
         #expect(try runDealhook(["plan"]).status == 2)

@@ -1,7 +1,7 @@
 import Foundation
 import JSON
-import Testing
 import TestSupport
+import Testing
 
 /// `dealhook queue …` on a store file written by a real run of `dealhook serve`.
 @Suite("dealhook queue", .serialized)
@@ -31,7 +31,8 @@ struct QueueCommandTests {
         #expect(stats.status == 0, "\(stats.stderr)")
         #expect(stats.stdout.contains("dead"))
         #expect(stats.stdout.split(separator: "\n").contains { $0.hasPrefix("dead") && $0.hasSuffix(" 2") })
-        let statsJSON = try JSONValue(parsing: try runDealhook(["queue", "stats", "--config", broken, "--json"]).stdout)
+        let statsJSON = try JSONValue(
+            parsing: try runDealhook(["queue", "stats", "--config", broken, "--json"]).stdout)
         #expect(statsJSON["counts"]?["dead"] == 2)
         #expect(statsJSON["counts"]?["done"] == 1)
 
@@ -46,7 +47,10 @@ struct QueueCommandTests {
         #expect(pageJSON["events"]?.arrayValue?.count == 1)
         #expect(pageJSON["next"]?.stringValue == dead[0])
         let next = try runDealhook(["queue", "list", "--config", broken, "--limit", "5", "--after", dead[0], "--json"])
-        #expect(try JSONValue(parsing: next.stdout)["events"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [dead[1], done])
+        #expect(
+            try JSONValue(parsing: next.stdout)["events"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [
+                dead[1], done,
+            ])
 
         let show = try runDealhook(["queue", "show", dead[0], "--config", broken])
         #expect(show.status == 0)
@@ -55,7 +59,8 @@ struct QueueCommandTests {
         #expect(show.stdout.contains("deal.create: pending"))
         #expect(show.stdout.contains("no stage 'Qualified' in pipeline 'Sales'"))
         #expect(show.stdout.contains("name=Ana&email=ana%40example.com"))
-        let showJSON = try JSONValue(parsing: try runDealhook(["queue", "show", dead[0], "--config", broken, "--json"]).stdout)
+        let showJSON = try JSONValue(
+            parsing: try runDealhook(["queue", "show", dead[0], "--config", broken, "--json"]).stdout)
         #expect(showJSON["attempts"]?[0]?["error_class"] == "permanent")
 
         // DEALHOOK_QUEUE names the store instead of the config's queue.path.
@@ -106,7 +111,8 @@ struct QueueCommandTests {
     @Test func usageMistakesExitWithStatus2() throws {
         for arguments in [
             ["queue"], ["queue", "frobnicate", "--config", "x.yaml"], ["queue", "show", "--config", "x.yaml"],
-            ["queue", "stats"], ["queue", "list", "--bogus"], ["queue", "retry", "--all-dead", "01J00000000000000000000000"],
+            ["queue", "stats"], ["queue", "list", "--bogus"],
+            ["queue", "retry", "--all-dead", "01J00000000000000000000000"],
             ["queue", "retry", "01J00000000000000000000000", "--replan", "--queue", "/tmp/x.sqlite"],
         ] {
             let result = try runDealhook(arguments)

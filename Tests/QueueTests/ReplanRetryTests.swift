@@ -36,8 +36,12 @@ import Testing
             let plan = Array(#"{"steps":[1]}"#.utf8)
             #expect(try !store.retry(id, replacingPlan: plan, subject: nil, keepingSteps: 0), "pending")
             #expect(try store.event(id)?.event.plan != plan)
-            #expect(try !store.retry(EventID.Generator().next(at: clock.now), replacingPlan: plan, subject: nil, keepingSteps: 0))
-            #expect(throws: StoreError.self) { try store.retry(id, replacingPlan: plan, subject: nil, keepingSteps: -1) }
+            #expect(
+                try !store.retry(
+                    EventID.Generator().next(at: clock.now), replacingPlan: plan, subject: nil, keepingSteps: 0))
+            #expect(throws: StoreError.self) {
+                try store.retry(id, replacingPlan: plan, subject: nil, keepingSteps: -1)
+            }
         }
     }
 }

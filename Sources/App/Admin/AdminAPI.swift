@@ -39,7 +39,8 @@ struct AdminAPI: Sendable {
         guard let token = settings.token else {
             let disabled = ProblemBody.response(
                 status: .notFound,
-                detail: "the admin API is disabled: set admin.token in the config (or DEALHOOK_ADMIN_TOKEN) and restart")
+                detail: "the admin API is disabled: set admin.token in the config (or DEALHOOK_ADMIN_TOKEN) and restart"
+            )
             router.add(Router.anyMethod, template: "/admin/*") { _, _, respond in respond(disabled) }
             return
         }
@@ -93,7 +94,9 @@ struct AdminAPI: Sendable {
     // MARK: The calls
 
     private func stats() throws(AdminProblem) -> HTTPResponse {
-        json(AdminJSON.stats(try storeCall { () throws(StoreError) in try store.stats() }, paused: delivery.pausedRoutes))
+        json(
+            AdminJSON.stats(try storeCall { () throws(StoreError) in try store.stats() }, paused: delivery.pausedRoutes)
+        )
     }
 
     private func list(_ request: HTTPRequest) throws(AdminProblem) -> HTTPResponse {
@@ -145,7 +148,8 @@ struct AdminAPI: Sendable {
             let outcome = try storeCall { () throws(StoreError) in try replanner.retry(id, in: store) }
             switch outcome {
             case .retried(let plan, let kept):
-                logger.notice("admin: event re-planned and retried", ["event.id": .string(text), "kept_steps": .int(kept)])
+                logger.notice(
+                    "admin: event re-planned and retried", ["event.id": .string(text), "kept_steps": .int(kept)])
                 return json([
                     "id": .string(text), "status": "pending", "replanned": true, "kept_steps": .number(Double(kept)),
                     "plan": plan.jsonValue,
@@ -204,8 +208,10 @@ struct AdminAPI: Sendable {
         return json([
             "routes": .array(
                 routes.map {
-                    ["name": .string($0.name), "path": .string($0.path), "kind": .string($0.kind.rawValue),
-                     "paused": .bool(paused.contains($0.name))]
+                    [
+                        "name": .string($0.name), "path": .string($0.path), "kind": .string($0.kind.rawValue),
+                        "paused": .bool(paused.contains($0.name)),
+                    ]
                 })
         ])
     }

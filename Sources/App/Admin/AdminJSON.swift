@@ -41,10 +41,12 @@ public enum AdminJSON {
             [
                 "number": .number(Double(attempt.number)), "started_at": time(attempt.startedAt),
                 "finished_at": time(attempt.finishedAt),
-                "duration_ms": .number(Double(attempt.finishedAt.millisecondsSinceEpoch - attempt.startedAt.millisecondsSinceEpoch)),
+                "duration_ms": .number(
+                    Double(attempt.finishedAt.millisecondsSinceEpoch - attempt.startedAt.millisecondsSinceEpoch)),
                 "step": attempt.step.map { .number(Double($0)) } ?? .null,
                 "step_id": attempt.step.flatMap { planSteps.indices.contains($0) ? planSteps[$0]["id"] : nil } ?? .null,
-                "request": .string(attempt.request), "http_status": attempt.httpStatus.map { .number(Double($0)) } ?? .null,
+                "request": .string(attempt.request),
+                "http_status": attempt.httpStatus.map { .number(Double($0)) } ?? .null,
                 "error_class": attempt.errorClass.map(JSONValue.string) ?? .null, "details": .string(attempt.details),
             ]
         }
@@ -54,16 +56,18 @@ public enum AdminJSON {
             "body_size": .number(Double(event.body.count)),
         ]
         if body.isNull, case .object(var members) = request {
-            members["body_hex"] = .string(event.body.map { byte in
-                let digits = String(byte, radix: 16)
-                return digits.count == 1 ? "0" + digits : digits
-            }.joined())
+            members["body_hex"] = .string(
+                event.body.map { byte in
+                    let digits = String(byte, radix: 16)
+                    return digits.count == 1 ? "0" + digits : digits
+                }.joined())
             request = .object(members)
         }
         return [
             "id": .string(event.id.text), "route": .string(event.route), "status": .string(event.status.rawValue),
             "paused": .bool(paused), "received_at": time(event.receivedAt),
-            "subject": event.subject.map(JSONValue.string) ?? .null, "attempts_since_retry": .number(Double(event.attempts)),
+            "subject": event.subject.map(JSONValue.string) ?? .null,
+            "attempts_since_retry": .number(Double(event.attempts)),
             "due_at": time(event.dueAt), "retried_at": time(event.retriedAt), "finished_at": time(event.finishedAt),
             "dead_reason": event.deadReason.map(JSONValue.string) ?? .null,
             "plan": storedPlan ?? .string(text(event.plan)), "steps": .array(steps), "attempts": .array(attempts),
@@ -74,9 +78,11 @@ public enum AdminJSON {
     /// Counts by status, the age of the oldest undelivered event, and the paused routes.
     public static func stats(_ stats: QueueStats, paused: Set<String>? = nil) -> JSONValue {
         var object: [String: JSONValue] = [
-            "counts": .object(Dictionary(uniqueKeysWithValues: EventStatus.allCases.map {
-                ($0.rawValue, JSONValue.number(Double(stats.counts[$0] ?? 0)))
-            })),
+            "counts": .object(
+                Dictionary(
+                    uniqueKeysWithValues: EventStatus.allCases.map {
+                        ($0.rawValue, JSONValue.number(Double(stats.counts[$0] ?? 0)))
+                    })),
             "undelivered": .number(Double(stats.undelivered)),
             "oldest_pending_age_seconds": seconds(stats.oldestUndeliveredAge),
             "max_overdue_seconds": seconds(stats.maxOverdue),

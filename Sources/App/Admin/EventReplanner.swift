@@ -104,7 +104,8 @@ extension EventReplanner.Outcome {
         case .planned: ""
         case .routeGone: "the config has no route of this event's name any more"
         case .undecodable(let message): "the stored body cannot be decoded: \(message)"
-        case .refused(let errors): "the rules refuse the event now: \(errors.errors.map(\.description).joined(separator: "; "))"
+        case .refused(let errors):
+            "the rules refuse the event now: \(errors.errors.map(\.description).joined(separator: "; "))"
         }
     }
 }

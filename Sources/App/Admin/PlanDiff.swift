@@ -57,7 +57,9 @@ public enum PlanDiff {
         return output
     }
 
-    private static func write(_ value: JSONValue, indent: String, prefix: String, suffix: String, into output: inout [String]) {
+    private static func write(
+        _ value: JSONValue, indent: String, prefix: String, suffix: String, into output: inout [String]
+    ) {
         switch value {
         case .object(let members) where !members.isEmpty:
             output.append(indent + prefix + "{")
@@ -71,7 +73,9 @@ public enum PlanDiff {
         case .array(let elements) where !elements.isEmpty:
             output.append(indent + prefix + "[")
             for (index, element) in elements.enumerated() {
-                write(element, indent: indent + "  ", prefix: "", suffix: index == elements.count - 1 ? "" : ",", into: &output)
+                write(
+                    element, indent: indent + "  ", prefix: "", suffix: index == elements.count - 1 ? "" : ",",
+                    into: &output)
             }
             output.append(indent + "]" + suffix)
         default:
