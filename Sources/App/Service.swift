@@ -94,6 +94,9 @@ public final class Service: Sendable {
                 }
             }
         }
+        AdminAPI.mount(
+            on: &router, settings: config.admin, store: store, delivery: delivery, routes: config.routes,
+            logger: logger.with(["component": "admin"]))
         let settings = config.server
         let configuration = HTTPServerConfiguration(
             addresses: addresses,

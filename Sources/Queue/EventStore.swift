@@ -56,6 +56,11 @@ public protocol EventStore: Sendable {
     /// Puts a dead or retrying event back to pending, due now, with a fresh attempt count (its history stays);
     /// returns false if there is no such event or it is pending, in flight or done.
     func retry(_ id: EventID) throws(StoreError) -> Bool
+    /// `retry` with a new plan (an operator's re-plan with the current rules): stores `plan` and `subject` in
+    /// place of the old ones and keeps the results of the first `keepingSteps` steps only (those the new plan
+    /// shares with the old one), so delivery resumes at the first changed step. Returns false as `retry` does.
+    func retry(_ id: EventID, replacingPlan plan: [UInt8], subject: String?, keepingSteps: Int) throws(StoreError)
+        -> Bool
     /// `retry` for every event with `status` (dead or retrying) on `route` (all routes if nil); returns how many.
     func retryAll(status: EventStatus, route: String?) throws(StoreError) -> Int
     /// Deletes an event with its steps and attempts, whatever its status; returns false if there was none. A

@@ -22,6 +22,10 @@ extension CommandLine {
             return SignCommand.run(rest)
         case "form-token":
             return FormTokenCommand.run(rest)
+        case "queue":
+            return QueueCommand.run(rest)
+        case "plan":
+            return PlanCommand.run(rest)
         case "version", "--version":
             StandardStream.output("dealhook \(DealhookVersion.current)")
             return ExitStatus.success

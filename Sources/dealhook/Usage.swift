@@ -9,6 +9,8 @@ enum Usage {
           serve      run the HTTP server
           check      validate a config file and summarise its routes
           try        print the plan a sample request would get, calling nothing
+          plan       replay the stored events through another config's rules and show what would change
+          queue      list, show, retry and discard the queue's events; its stats
           sandbox    run a simulator of the Teamopipe API, with fault injection
           sign       print the headers a provider would send with a body, to try a route
           form-token print a signed timestamp for a form's min_fill_time field
@@ -119,6 +121,62 @@ enum Usage {
           --help       show this help
         """
 
+    static let queue = """
+        Usage: dealhook queue stats                          --config PATH [--json]
+               dealhook queue list [--status S] [--route R] [--limit N] [--after ID]
+                                                            --config PATH [--json]
+               dealhook queue show ID                        --config PATH [--json]
+               dealhook queue retry ID [--replan]            --config PATH [--json]
+               dealhook queue retry --all-dead [--route R] [--replan] --config PATH [--json]
+               dealhook queue discard ID                     --config PATH [--json]
+
+        Works on the queue file directly (queue.path of the config; DEALHOOK_QUEUE or --queue override it), while
+        Dealhook runs or not: a running Dealhook picks retried events up within a second. Bulk work reports its
+        progress on standard error. Exits 1 when the event is not found or cannot be retried.
+
+        Actions:
+          stats      events by status, the oldest undelivered event's age
+          list       events oldest first (50 unless --limit); 'more: --after ID' on stderr when there are more
+          show       one event: its plan with each step's result, every attempt, the request as stored
+          retry      put a dead (or retrying) event back to pending, due now, with a fresh attempt count
+          discard    delete an event with its steps and attempts, whatever its status
+
+        Options:
+          --config PATH           the config file: the queue's path, and the rules for --replan
+          --queue PATH            the queue file, instead of the config's queue.path
+          --status S              pending, retrying, in_flight, dead or done (list)
+          --route R               only events of route R (list, retry --all-dead)
+          --limit N, --after ID   page size and the last id of the previous page (list)
+          --all-dead              retry every dead letter (of --route R)
+          --replan                plan the event again with the config's rules instead of its stored plan; the
+                                  results of the steps the new plan shares with the old one are kept
+          --skip-integrity-check  open the queue without PRAGMA integrity_check (for huge stores)
+          --json                  print JSON (the admin API's forms) instead of tables
+          --help                  show this help
+        """
+
+    static let plan = """
+        Usage: dealhook plan --config NEW.yaml [--queue PATH] [--since 7d] [--route R] [--status S] [--verbose]
+                             [--json]
+
+        Replays the stored events through the rules of NEW.yaml, calling nothing and changing nothing, and prints
+        each event whose plan would differ from the one it was accepted with (the changed values by path), then
+        the counts: unchanged, changed, now fails planning, route gone. Events are re-planned with their stored
+        body, the headers kept with them, their id and arrival time; the query string and other headers are not
+        stored, so rules that read them see them empty.
+
+        Options:
+          --config NEW.yaml       the rules to replay with (required); its queue.path is the store unless --queue
+          --queue PATH            the queue file to read
+          --since AGE|TIME        only events that arrived in the last AGE (7d, 12h, 30m) or since an RFC 3339 time
+          --route R               only events of route R
+          --status S              only events with this status
+          --verbose               also list unchanged events, and show a line diff of each changed plan's JSON
+          --json                  print one JSON document: each event's outcome and changes, and the counts
+          --skip-integrity-check  open the queue without PRAGMA integrity_check (for huge stores)
+          --help                  show this help
+        """
+
     static let version = """
         Usage: dealhook version
 
@@ -140,6 +198,8 @@ enum Usage {
         case "sandbox": sandbox
         case "sign": sign
         case "form-token": formToken
+        case "queue": queue
+        case "plan": plan
         case "version": version
         case "help": help
         default: nil
