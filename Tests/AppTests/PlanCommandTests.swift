@@ -50,7 +50,7 @@ struct PlanCommandTests {
         let result = try runDealhook(["plan", "--config", changed])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.last == "4 events replayed: 1 unchanged, 1 changed, 1 now fails planning, 1 route gone")
+        #expect(lines.last == "4 events replayed: 1 unchanged, 1 changed, 1 now fails planning, 1 route gone", "\(result.stdout)")
         let changedLine = try #require(lines.firstIndex { $0.hasPrefix(ids["withPhone"]!) })
         #expect(lines[changedLine].hasSuffix("changed"))
         let changes = Array(lines.dropFirst(changedLine + 1).prefix(2))

@@ -48,7 +48,7 @@ struct PlanRunner {
             let started = Timestamp.now()
             let clock = ContinuousClock.now
             let outcome = performer.perform(
-                step.operation, input: input, idempotencyKey: "\(claimed.event.id.text):\(step.id)")
+                step.operation, input: input, idempotencyKey: plan.idempotencyKey(eventID: claimed.event.id.text, step: step))
             metrics?.recordCall(operation: step.operation.rawValue, outcome: outcome, seconds: clock.duration(to: .now))
             guard case .success(let value) = outcome else {
                 let attempt = Attempt(
