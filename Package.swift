@@ -26,9 +26,9 @@ let package = Package(
         .systemLibrary(name: "CPosix"),
 
         .target(name: "JSON", swiftSettings: strictSettings),
-        .target(name: "Logging", swiftSettings: strictSettings),
+        .target(name: "Logging", dependencies: ["JSON"], swiftSettings: strictSettings),
         .target(name: "Metrics", swiftSettings: strictSettings),
-        .target(name: "HTTP", dependencies: ["COpenSSL", "CPosix", "CZlib", "Logging"], swiftSettings: strictSettings),
+        .target(name: "HTTP", dependencies: ["COpenSSL", "CPosix", "CZlib", "JSON", "Logging"], swiftSettings: strictSettings),
         .target(name: "Rules", dependencies: ["CYAML", "JSON"], swiftSettings: strictSettings),
         .target(name: "Teamopipe", dependencies: ["HTTP", "JSON", "Rules"], swiftSettings: strictSettings),
         .target(

@@ -1,3 +1,5 @@
+import JSON
+
 /// `application/problem+json` bodies (RFC 9457) for the errors the HTTP layer answers by itself.
 public enum ProblemBody {
     /// The media type of problem details.
@@ -13,23 +15,8 @@ public enum ProblemBody {
         HTTPResponse(status: status, contentType: contentType, body: json(status: status, detail: detail), headers: headers)
     }
 
-    /// Escapes a string for a JSON string literal (quotes, backslash, control characters).
+    /// Escapes a string for a JSON string literal (quotes, backslash, control characters), without the quotes.
     public static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            case "\t": escaped += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16)
-                escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
+        String(JSONValue.string(text).jsonText.dropFirst().dropLast())
     }
 }

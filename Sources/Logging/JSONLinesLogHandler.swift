@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Glibc
 import Synchronization
 
@@ -30,9 +31,9 @@ public final class JSONLinesLogHandler: LogHandler {
     /// The JSON line for `record`, without its newline.
     public static func format(_ record: LogRecord) -> String {
         var line = #"{"ts":""# + timestamp(record.timestamp) + #"","level":""# + record.level.name
-        line += #"","msg":"# + JSONText.quoted(record.message)
+        line += #"","msg":"# + JSONValue.string(record.message).jsonText
         for key in record.metadata.keys.sorted() {
-            line += "," + JSONText.quoted(key) + ":" + JSONText.encode(record.metadata[key]!)
+            line += "," + JSONValue.string(key).jsonText + ":" + record.metadata[key]!.json.jsonText
         }
         return line + "}"
     }
@@ -51,33 +52,15 @@ public final class JSONLinesLogHandler: LogHandler {
     }
 }
 
-/// JSON text for log values.
-enum JSONText {
-    static func encode(_ value: LogValue) -> String {
-        switch value {
-        case .string(let text): quoted(text)
-        case .int(let number): String(number)
-        case .double(let number): number.isFinite ? String(number) : quoted(String(number))
-        case .bool(let flag): flag ? "true" : "false"
-        case .list(let items): "[" + items.map(encode).joined(separator: ",") + "]"
+extension LogValue {
+    /// The value as JSON.
+    var json: JSONValue {
+        switch self {
+        case .string(let text): .string(text)
+        case .int(let number): .number(Double(number))
+        case .double(let number): number.isFinite ? .number(number) : .string(String(number))
+        case .bool(let flag): .bool(flag)
+        case .list(let items): .array(items.map(\.json))
         }
-    }
-
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 }

@@ -30,9 +30,9 @@ public struct CaptchaVerifier: Sendable {
     /// Checks `token` (the form's `settings.provider.responseField`) for the visitor at `remoteIP`.
     public func verify(token: String, remoteIP: String?) -> Answer {
         guard !token.isEmpty, token.utf8.count <= Self.maxTokenLength else { return .invalid }
-        var body = "secret=\(FormURLEncoded.percentEncode(settings.secret.value))"
-        body += "&response=\(FormURLEncoded.percentEncode(token))"
-        if let remoteIP { body += "&remoteip=\(FormURLEncoded.percentEncode(remoteIP))" }
+        var body = "secret=\(PercentEncoding.encode(settings.secret.value))"
+        body += "&response=\(PercentEncoding.encode(token))"
+        if let remoteIP { body += "&remoteip=\(PercentEncoding.encode(remoteIP))" }
         let request = HTTPClientRequest(
             method: "POST", url: settings.verifyURL,
             headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"],

@@ -86,8 +86,8 @@ public struct FormResponder: Sendable {
         }
         if let page = settings.errorRedirect {
             let first = problems.first ?? (nil, detail)
-            var query = "error=" + FormURLEncoded.percentEncode(first.message)
-            if let field = first.field { query += "&field=" + FormURLEncoded.percentEncode(field) }
+            var query = "error=" + PercentEncoding.encode(first.message)
+            if let field = first.field { query += "&field=" + PercentEncoding.encode(field) }
             headers.add(name: "Location", value: Self.appending(query: query, to: page))
             return HTTPResponse(status: .seeOther, headers: headers)
         }

@@ -1,3 +1,4 @@
+import HTTP
 import Intake
 import JSON
 import Rules
@@ -240,7 +241,7 @@ func decodeForm(
     }
 
     @Test func percentEncodingForQueries() {
-        #expect(FormURLEncoded.percentEncode("a b&c=d/é~") == "a%20b%26c%3Dd%2F%C3%A9~")
+        #expect(PercentEncoding.encode("a b&c=d/é~") == "a%20b%26c%3Dd%2F%C3%A9~")
     }
 }
 

@@ -49,7 +49,7 @@ private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathCom
     @Test func postedUrlencodedAsABrowserDoes() throws {
         // WHATWG application/x-www-form-urlencoded serializer: space as '+', the rest percent-encoded.
         let body = try fieldNames().map { name in
-            "\(name)=" + FormURLEncoded.percentEncode(Self.visitor[name]!).replacingOccurrences(of: "%20", with: "+")
+            "\(name)=" + PercentEncoding.encode(Self.visitor[name]!).replacingOccurrences(of: "%20", with: "+")
         }.joined(separator: "&")
         let form = try RequestContent(
             bytes: Array(body.utf8), contentType: "application/x-www-form-urlencoded", kind: .form,
