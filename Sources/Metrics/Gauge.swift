@@ -33,9 +33,6 @@ public final class Gauge: MetricFamily {
     }
 
     func render(into text: inout String) {
-        let snapshot = series.withLock { $0 }
-        for labels in snapshot.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-            text += name + MetricText.labels(labelNames, labels) + " " + MetricText.number(snapshot[labels]!) + "\n"
-        }
+        MetricText.renderSamples(name: name, labelNames: labelNames, series.withLock { $0 }, into: &text)
     }
 }

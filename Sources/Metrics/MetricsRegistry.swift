@@ -80,6 +80,15 @@ enum MetricText {
         return pairs.isEmpty ? "" : "{" + pairs.joined(separator: ",") + "}"
     }
 
+    /// One sample line per series, in label order: `name{labels} value`.
+    static func renderSamples(
+        name: String, labelNames: [String], _ series: [LabelValues: Double], into text: inout String
+    ) {
+        for labels in series.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            text += name + MetricText.labels(labelNames, labels) + " " + MetricText.number(series[labels]!) + "\n"
+        }
+    }
+
     static func number(_ value: Double) -> String {
         if value == .infinity { return "+Inf" }
         if value == -.infinity { return "-Inf" }
