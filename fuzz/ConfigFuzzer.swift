@@ -7,10 +7,11 @@ import JSON
 @_cdecl("LLVMFuzzerTestOneInput")
 public func configFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    let lines = lineCount(bytes)
     var diagnostics = ConfigDiagnostics()
     var builder = YAMLTreeBuilder(bytes: bytes, file: fuzzFile)
     guard let root = builder.build(diagnostics: &diagnostics) else {
-        checkPositions(diagnostics.reported(), in: bytes)
+        checkPositions(diagnostics.reported(), lines: lines)
         return 0
     }
     // `${file:…}` reads the file system; the fuzzer stays inside its input.
@@ -19,12 +20,12 @@ public func configFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) 
     do throws(ConfigDiagnostics) {
         config = try DealhookConfig(root: root, environment: fuzzEnvironment, diagnostics: diagnostics)
     } catch {
-        checkPositions(error, in: bytes)
+        checkPositions(error, lines: lines)
         return 0
     }
     let names = config.names
     for location in names.names.map(\.location) + names.unchecked.map(\.location) {
-        checkPosition(location, in: bytes)
+        checkPosition(location, lines: lines)
     }
     for route in config.routes {
         precondition(!route.rules.isEmpty, "a route loaded without rules")
@@ -63,17 +64,17 @@ private func readsFiles(_ node: YAMLNode) -> Bool {
 }
 
 /// A refused file has at least one problem, each inside the file.
-private func checkPositions(_ diagnostics: ConfigDiagnostics, in bytes: [UInt8]) {
+private func checkPositions(_ diagnostics: ConfigDiagnostics, lines: Int) {
     precondition(!diagnostics.errors.isEmpty, "a load failed without a problem")
     for error in diagnostics.errors {
         precondition(!error.message.isEmpty, "a problem without a message")
-        if let location = error.location { checkPosition(location, in: bytes) }
+        if let location = error.location { checkPosition(location, lines: lines) }
     }
 }
 
-private func checkPosition(_ location: SourceLocation, in bytes: [UInt8]) {
+private func checkPosition(_ location: SourceLocation, lines: Int) {
     precondition(location.file == fuzzFile, "a position in another file: \(location)")
-    precondition(location.line >= 1 && location.line <= lineCount(bytes), "a position outside the file: \(location)")
+    precondition(location.line >= 1 && location.line <= lines, "a position outside the file: \(location)")
     precondition(location.column >= 1, "a position at column \(location.column)")
 }
 
@@ -82,15 +83,17 @@ private func lineCount(_ bytes: [UInt8]) -> Int {
     var count = 1
     var index = 0
     while index < bytes.count {
-        let rest = bytes[index...]
-        if rest.starts(with: [0x0D, 0x0A]) || rest.starts(with: [0xC2, 0x85]) {
+        let byte = bytes[index]
+        let next = index + 1 < bytes.count ? bytes[index + 1] : 0
+        let third = index + 2 < bytes.count ? bytes[index + 2] : 0
+        if byte == 0x0D && next == 0x0A || byte == 0xC2 && next == 0x85 {
             count += 1
             index += 2
-        } else if rest.starts(with: [0xE2, 0x80, 0xA8]) || rest.starts(with: [0xE2, 0x80, 0xA9]) {
+        } else if byte == 0xE2 && next == 0x80 && (third == 0xA8 || third == 0xA9) {
             count += 1
             index += 3
         } else {
-            if bytes[index] == 0x0D || bytes[index] == 0x0A { count += 1 }
+            if byte == 0x0D || byte == 0x0A { count += 1 }
             index += 1
         }
     }
