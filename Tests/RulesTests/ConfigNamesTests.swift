@@ -49,6 +49,43 @@ import Testing
             ])
     }
 
+    @Test func aCreatedDealFallsBackToTheFoundDealsPipelineAndStage() throws {
+        let config = try loadConfig(
+            """
+            routes:
+              - name: web
+                path: /web
+                kind: form
+                rules:
+                  - name: lead
+                    actions:
+                      - id: a
+                        deal.find:
+                          contact_email: "{{ form.email }}"
+                          pipeline: Sales
+                          stage: Lead
+                          on_missing: create
+                          create: {title: T, stage: Won}
+                      - id: b
+                        deal.find:
+                          contact_email: "{{ form.email }}"
+                          pipeline: Sales
+                          stage: Lead
+                          on_missing: create
+                          create: {title: T, pipeline: Onboarding}
+            """)
+        let names = config.names.names.map { "\($0.step) \($0.field) \($0.kind)" }
+        #expect(
+            names == [
+                "a pipeline pipeline(\"Sales\")", "a stage stage(\"Lead\", pipeline: \"Sales\")",
+                "a create.stage stage(\"Won\", pipeline: \"Sales\")",
+                "b pipeline pipeline(\"Sales\")", "b stage stage(\"Lead\", pipeline: \"Sales\")",
+                // In file order: the inherited stage is reported where it is written.
+                "b stage stage(\"Lead\", pipeline: \"Onboarding\")", "b create.pipeline pipeline(\"Onboarding\")",
+            ])
+        #expect(config.names.unchecked.isEmpty)
+    }
+
     @Test func aStageWithoutAPipelineIsNotChecked() throws {
         let config = try loadConfig(
             """

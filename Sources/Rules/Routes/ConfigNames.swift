@@ -82,33 +82,43 @@ private struct ConfigNameCollector {
             }
         collect(action.input, prefix: "", entity: entity, in: action)
         if case .object(let create) = action.input["create"] {
-            collect(create, prefix: "create.", entity: entity, in: action)
+            // deal.find creates the deal in its own pipeline and stage unless `create` names others.
+            collect(create, prefix: "create.", entity: entity, in: action, inheriting: action.input)
         }
-        if case .object(let match) = action.input["field"], let name = match["name"] {
-            if let field = literal(name, field: "field.name", in: action) {
-                add(.field(field, entity: entity), field: "field.name", in: action)
-            }
+        if case .object(let match) = action.input["field"], let value = match["name"],
+            let field = name(value, field: "field.name", in: action)
+        {
+            add(.field(field, entity: entity), field: "field.name", in: action)
         }
     }
 
     /// The names among one mapping of an action's fields: `pipeline`, `stage`, `assignee` and `fields`.
+    /// `inherited` holds the fields a nested `create` falls back to.
     private mutating func collect(
-        _ input: [String: ActionValue], prefix: String, entity: String, in action: ActionConfig
+        _ input: [String: ActionValue], prefix: String, entity: String, in action: ActionConfig,
+        inheriting inherited: [String: ActionValue] = [:]
     ) {
-        let pipeline = input["pipeline"].flatMap { literal($0, field: prefix + "pipeline", in: action) }
-        if let pipeline {
+        let ownPipeline = input["pipeline"]
+        let pipelineValue = ownPipeline ?? inherited["pipeline"]
+        let pipeline = ownPipeline.flatMap { name($0, field: prefix + "pipeline", in: action) }
+            ?? inherited["pipeline"].flatMap(Self.literalName)
+        if ownPipeline != nil, let pipeline {
             add(.pipeline(pipeline), field: prefix + "pipeline", in: action)
         }
-        if let value = input["stage"], let stage = literal(value, field: prefix + "stage", in: action) {
+        // A stage inherited with its own pipeline was checked there already.
+        let stageField = input["stage"] != nil ? prefix + "stage" : "stage"
+        if let stageValue = input["stage"] ?? (ownPipeline != nil ? inherited["stage"] : nil),
+            let stage = name(stageValue, field: stageField, in: action)
+        {
             if let pipeline {
-                add(.stage(stage, pipeline: pipeline), field: prefix + "stage", in: action)
-            } else if case .template = input["pipeline"] {
-                skip(prefix + "stage", in: action, reason: "its pipeline is a template")
+                add(.stage(stage, pipeline: pipeline), field: stageField, in: action)
+            } else if case .template = pipelineValue {
+                skip(stageField, in: action, reason: "its pipeline is a template")
             } else {
-                skip(prefix + "stage", in: action, reason: "no pipeline is given beside it")
+                skip(stageField, in: action, reason: "no pipeline is given beside it")
             }
         }
-        if let value = input["assignee"], let member = literal(value, field: prefix + "assignee", in: action) {
+        if let value = input["assignee"], let member = name(value, field: prefix + "assignee", in: action) {
             add(.assignee(member), field: prefix + "assignee", in: action)
         }
         if case .object(let fields) = input["fields"] {
@@ -118,20 +128,23 @@ private struct ConfigNameCollector {
         }
     }
 
-    /// The name a value writes literally; nil for null, and for a template (recorded as unchecked).
-    private mutating func literal(_ value: ActionValue, field: String, in action: ActionConfig) -> String? {
+    /// The name a value writes literally; nil for null, and for a template or a collection (recorded as
+    /// unchecked).
+    private mutating func name(_ value: ActionValue, field: String, in action: ActionConfig) -> String? {
         switch value {
-        case .literal(.null):
-            return nil
-        case .literal(let literal):
-            return literal.stringValue ?? literal.jsonText
         case .template:
             skip(field, in: action, reason: "written as a template")
-            return nil
         case .list, .object:
             skip(field, in: action, reason: "not a single name")
-            return nil
+        case .literal:
+            break
         }
+        return Self.literalName(value)
+    }
+
+    private static func literalName(_ value: ActionValue) -> String? {
+        guard case .literal(let literal) = value, !literal.isNull else { return nil }
+        return literal.stringValue ?? literal.jsonText
     }
 
     private mutating func add(_ kind: ConfigName.Kind, field: String, in action: ActionConfig) {
