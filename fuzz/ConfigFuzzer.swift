@@ -30,7 +30,8 @@ public func configFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) 
     for route in config.routes {
         precondition(!route.rules.isEmpty, "a route loaded without rules")
         let input = PlanningInput(
-            eventID: "evt_fuzz", receivedAt: 1_796_398_077, form: route.kind == .form ? fuzzBody : .null, body: fuzzBody,
+            eventID: "evt_fuzz", receivedAt: 1_796_398_077, form: route.kind == .form ? fuzzBody : .null,
+            body: fuzzBody,
             query: ["q": "x"], headers: ["content-type": "application/json", "x-request-id": "r1"])
         let first = Result { () throws(PlanningErrors) in try route.plan(for: input) }
         let second = Result { () throws(PlanningErrors) in try route.plan(for: input) }

@@ -92,7 +92,8 @@ struct OnlineCheck {
             break
         case .authFailure(let failure):
             return self.failure(
-                "the Teamopipe API at \(settings.baseURL) refused the API key (\(redacted(failure.description, apiKey))); set a valid one in teamopipe.api_key or TEAMOPIPE_API_KEY")
+                "the Teamopipe API at \(settings.baseURL) refused the API key (\(redacted(failure.description, apiKey))); set a valid one in teamopipe.api_key or TEAMOPIPE_API_KEY"
+            )
         case .transient(let failure, _), .permanent(let failure):
             return self.failure(
                 "cannot reach the Teamopipe API at \(settings.baseURL): \(redacted(failure.description, apiKey))")
@@ -103,7 +104,8 @@ struct OnlineCheck {
         var answers: [NameToVerify: String?] = [:]
         var missingPipelines: Set<String> = []
         // Pipelines first: a stage of a pipeline that does not exist is not looked up again.
-        let ordered = names.names.filter { if case .pipeline = $0.kind { true } else { false } }
+        let ordered =
+            names.names.filter { if case .pipeline = $0.kind { true } else { false } }
             + names.names.filter { if case .pipeline = $0.kind { false } else { true } }
         for name in ordered {
             if case .stage(_, let pipeline) = name.kind, missingPipelines.contains(pipeline) { continue }
@@ -124,10 +126,13 @@ struct OnlineCheck {
             misses.append((name.location, answer))
         }
 
-        var lines = ["  online: \(answers.count) name\(answers.count == 1 ? "" : "s") checked against \(settings.baseURL)"]
+        var lines = [
+            "  online: \(answers.count) name\(answers.count == 1 ? "" : "s") checked against \(settings.baseURL)"
+        ]
         for skipped in names.unchecked {
             lines.append(
-                "    not checked: \(skipped.location): \(skipped.field) of step '\(skipped.step)' in route '\(skipped.route)': \(skipped.reason)")
+                "    not checked: \(skipped.location): \(skipped.field) of step '\(skipped.step)' in route '\(skipped.route)': \(skipped.reason)"
+            )
         }
         StandardStream.output(lines.joined(separator: "\n"))
         guard !misses.isEmpty else { return ExitStatus.success }

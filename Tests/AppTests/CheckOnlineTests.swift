@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `dealhook check --online` against a real `dealhook sandbox` process and its seeded workspace
 /// (docs/sandbox.md): pipelines Sales and Onboarding, deal fields Source, Budget, Product and Stripe customer id,
@@ -59,8 +59,12 @@ struct CheckOnlineTests {
         #expect(!result.stderr.contains("'Lead' in pipeline 'Salez'"))
         #expect(result.stdout.contains("\(path): OK"))
         #expect(result.stdout.contains("online: 12 names checked against \(sandbox.baseURL)"))
-        #expect(result.stdout.contains("not checked: \(path):24:64: pipeline of step 'chosen' in route 'web': written as a template"))
-        #expect(result.stdout.contains("not checked: \(path):24:94: stage of step 'chosen' in route 'web': its pipeline is a template"))
+        #expect(
+            result.stdout.contains(
+                "not checked: \(path):24:64: pipeline of step 'chosen' in route 'web': written as a template"))
+        #expect(
+            result.stdout.contains(
+                "not checked: \(path):24:94: stage of step 'chosen' in route 'web': its pipeline is a template"))
     }
 
     @Test(arguments: ExampleConfigTests.configFiles)
@@ -83,7 +87,8 @@ struct CheckOnlineTests {
 
     @Test func theEnvironmentOverridesTheConfig() throws {
         let sandbox = try Sandbox()
-        let path = try Self.write("teamopipe:\n  base_url: http://127.0.0.1:1/api/v2\n  api_key: stale-key\n" + Self.goodRoute)
+        let path = try Self.write(
+            "teamopipe:\n  base_url: http://127.0.0.1:1/api/v2\n  api_key: stale-key\n" + Self.goodRoute)
         let result = try DealhookRun.run(["check", "--config", path, "--online"], environment: sandbox.environment)
         #expect(result.status == 0, "\(result.stderr)")
     }
@@ -96,7 +101,9 @@ struct CheckOnlineTests {
             ["check", "--config", path, "--online"],
             environment: ["TEAMOPIPE_BASE_URL": sandbox.baseURL, "TEAMOPIPE_API_KEY": key])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("dealhook check --online: the Teamopipe API at \(sandbox.baseURL) refused the API key"))
+        #expect(
+            result.stderr.contains(
+                "dealhook check --online: the Teamopipe API at \(sandbox.baseURL) refused the API key"))
         #expect(!result.stderr.contains(key))
         #expect(!result.stdout.contains(key))
     }
@@ -107,7 +114,9 @@ struct CheckOnlineTests {
             ["check", "--config", path, "--online"],
             environment: ["TEAMOPIPE_BASE_URL": "http://127.0.0.1:1/api/v2", "TEAMOPIPE_API_KEY": "some-key-1"])
         #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("dealhook check --online: cannot reach the Teamopipe API at http://127.0.0.1:1/api/v2: "))
+        #expect(
+            result.stderr.hasPrefix(
+                "dealhook check --online: cannot reach the Teamopipe API at http://127.0.0.1:1/api/v2: "))
         #expect(!result.stderr.contains("some-key-1"))
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import JSON
-import Testing
 import TestSupport
+import Testing
 
 /// Every shipped config is checked and planned by the built `dealhook`, as an operator would run it: `check`
 /// accepts it with no environment variable set, and `try` turns its sample body into the expected plan.
@@ -12,7 +12,8 @@ struct ExampleConfigTests {
     /// Every file under `config/`, so that a new example cannot ship unchecked.
     static var configFiles: [String] {
         let examples = (try? FileManager.default.contentsOfDirectory(atPath: Repository.path("config/examples"))) ?? []
-        return ["config/dealhook.yaml"] + examples.filter { $0.hasSuffix(".yaml") }.sorted().map { "config/examples/\($0)" }
+        return ["config/dealhook.yaml"]
+            + examples.filter { $0.hasSuffix(".yaml") }.sorted().map { "config/examples/\($0)" }
     }
 
     @Test func everyExampleIsListed() {
@@ -113,7 +114,8 @@ struct ExampleConfigTests {
         #expect(contract["type"] == "contract")
         #expect(
             contract["text"]
-                == "Proposal signed in PandaDoc: Acme GmbH — Growth plan proposal (5880.00 EUR, document msFYActMfJHqNTKH8YSvF1)")
+                == "Proposal signed in PandaDoc: Acme GmbH — Growth plan proposal (5880.00 EUR, document msFYActMfJHqNTKH8YSvF1)"
+        )
         #expect(contract["occurred_at"] == "2026-12-04T09:12:44Z")
         let task = plan.input("onboarding")
         #expect(task["title"] == "Start onboarding: Acme GmbH — Growth plan proposal")
@@ -131,7 +133,8 @@ struct ExampleConfigTests {
     }
 
     @Test func paddleTransactionFindsOrCreatesTheDealAndLogsThePayment() throws {
-        let plan = try Self.plan("config/examples/paddle.yaml", route: "paddle", body: "paddle-transaction-completed.json")
+        let plan = try Self.plan(
+            "config/examples/paddle.yaml", route: "paddle", body: "paddle-transaction-completed.json")
         #expect(plan.rules == ["transaction-completed"])
         #expect(plan.operations == ["deal.find", "deal.move", "activity.log"])
         let find = plan.input("deal")
@@ -159,7 +162,8 @@ struct ExampleConfigTests {
     }
 
     @Test func billingPaidInvoiceIsLoggedOnTheDeal() throws {
-        let plan = try Self.plan("config/examples/billing-hmac.yaml", route: "billing", body: "billing-invoice-paid.json")
+        let plan = try Self.plan(
+            "config/examples/billing-hmac.yaml", route: "billing", body: "billing-invoice-paid.json")
         #expect(plan.rules == ["invoice-paid"])
         #expect(plan.operations == ["deal.find", "activity.log"])
         #expect(plan.input("deal") == ["contact_email": "billing@acme.example", "on_missing": "skip"])
@@ -169,7 +173,8 @@ struct ExampleConfigTests {
     }
 
     @Test func billingOverdueInvoiceBecomesATaskForTheAccountOwner() throws {
-        let plan = try Self.plan("config/examples/billing-hmac.yaml", route: "billing", body: "billing-invoice-overdue.json")
+        let plan = try Self.plan(
+            "config/examples/billing-hmac.yaml", route: "billing", body: "billing-invoice-overdue.json")
         #expect(plan.rules == ["invoice-overdue"])
         #expect(plan.operations == ["deal.find", "task.create"])
         let task = plan.input("chase")
@@ -182,7 +187,8 @@ struct ExampleConfigTests {
     @Test func billingSignatureIsTheGenericHMAC() throws {
         // The route is disabled without its secret; with one, `dealhook sign` produces what the system sends.
         let body = Repository.path("Tests/Fixtures/billing-invoice-paid.json")
-        let scheme = #"{preset: hmac, header: X-Billing-Signature, algorithm: sha512, prefix: "sha512=", signed: "{timestamp}.{body}", timestamp_header: X-Billing-Timestamp}"#
+        let scheme =
+            #"{preset: hmac, header: X-Billing-Signature, algorithm: sha512, prefix: "sha512=", signed: "{timestamp}.{body}", timestamp_header: X-Billing-Timestamp}"#
         let result = try DealhookRun.run([
             "sign", "--scheme", scheme, "--secret", "billing-secret", "--body", body, "--timestamp", "1796376600",
         ])
@@ -196,7 +202,10 @@ struct ExampleConfigTests {
             "config/examples/b2b-b2c-form.yaml", route: "quote-request", body: "quote-request-business.form")
         #expect(plan.rules == ["business"])
         #expect(plan.operations == ["organization.find_or_create", "contact.upsert", "deal.create", "task.create"])
-        #expect(plan.input("organization") == ["name": "Acme GmbH", "domain": "acme.example", "fields": ["Industry": "Software"]])
+        #expect(
+            plan.input("organization") == [
+                "name": "Acme GmbH", "domain": "acme.example", "fields": ["Industry": "Software"],
+            ])
         #expect(plan.input("contact")["organization"] == Self.reference("organization"))
         let deal = plan.input("deal")
         #expect(deal["value"] == 2940)
@@ -212,7 +221,10 @@ struct ExampleConfigTests {
             "config/examples/b2b-b2c-form.yaml", route: "quote-request", body: "quote-request-private.form")
         #expect(plan.rules == ["consumer"])
         #expect(plan.operations == ["contact.upsert", "activity.log"])
-        #expect(plan.input("person") == ["email": "max.muster@mail.example", "name": "Max Muster", "fields": ["Newsletter": true]])
+        #expect(
+            plan.input("person") == [
+                "email": "max.muster@mail.example", "name": "Max Muster", "fields": ["Newsletter": true],
+            ])
         #expect(plan.input("note")["contact"] == Self.reference("person"))
         #expect(plan.input("note")["type"] == "note")
     }
@@ -249,12 +261,16 @@ struct ExampleConfigTests {
     static func plan(_ config: String, route: String, body fixture: String, contentType: String? = nil) throws
         -> PrintedPlan
     {
-        var arguments = ["try", "--config", config, "--route", route, "--body", "Tests/Fixtures/\(fixture)", "--now", now]
+        var arguments = [
+            "try", "--config", config, "--route", route, "--body", "Tests/Fixtures/\(fixture)", "--now", now,
+        ]
         if let contentType { arguments += ["--content-type", contentType] }
         return try plan(DealhookRun.Arguments(arguments))
     }
 
-    static func plan(_ config: String, route: String, bodyText: String, contentType: String? = nil) throws -> PrintedPlan {
+    static func plan(_ config: String, route: String, bodyText: String, contentType: String? = nil) throws
+        -> PrintedPlan
+    {
         try plan(tryArguments(config, route: route, body: bodyText, contentType: contentType))
     }
 
@@ -265,7 +281,9 @@ struct ExampleConfigTests {
     }
 
     /// `dealhook try` with the body given on standard input.
-    static func tryArguments(_ config: String, route: String, body: String, contentType: String? = nil) -> DealhookRun.Arguments {
+    static func tryArguments(_ config: String, route: String, body: String, contentType: String? = nil)
+        -> DealhookRun.Arguments
+    {
         var arguments = ["try", "--config", config, "--route", route, "--body", "-", "--now", now]
         if let contentType { arguments += ["--content-type", contentType] }
         return DealhookRun.Arguments(arguments, input: body)

@@ -29,7 +29,9 @@ import Testing
                       - id: task
                         task.create: {title: Call, assignee: "{{ form.owner }}"}
             """)
-        let names = config.names.names.map { "\($0.location.line):\($0.location.column) \($0.step) \($0.field) \($0.kind)" }
+        let names = config.names.names.map {
+            "\($0.location.line):\($0.location.column) \($0.step) \($0.field) \($0.kind)"
+        }
         #expect(
             names == [
                 "9:66 contact fields.Newsletter field(\"Newsletter\", entity: \"contact\")",
@@ -40,7 +42,9 @@ import Testing
                 "16:74 deal create.assignee assignee(\"ana@example.com\")",
                 "16:100 deal create.fields.Source field(\"Source\", entity: \"deal\")",
             ])
-        let unchecked = config.names.unchecked.map { "\($0.location.line):\($0.location.column) \($0.step) \($0.field): \($0.reason)" }
+        let unchecked = config.names.unchecked.map {
+            "\($0.location.line):\($0.location.column) \($0.step) \($0.field): \($0.reason)"
+        }
         #expect(
             unchecked == [
                 "18:64 move pipeline: written as a template",

@@ -100,7 +100,8 @@ private struct ConfigNameCollector {
     ) {
         let ownPipeline = input["pipeline"]
         let pipelineValue = ownPipeline ?? inherited["pipeline"]
-        let pipeline = ownPipeline.flatMap { name($0, field: prefix + "pipeline", in: action) }
+        let pipeline =
+            ownPipeline.flatMap { name($0, field: prefix + "pipeline", in: action) }
             ?? inherited["pipeline"].flatMap(Self.literalName)
         if ownPipeline != nil, let pipeline {
             add(.pipeline(pipeline), field: prefix + "pipeline", in: action)
