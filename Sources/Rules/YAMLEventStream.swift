@@ -5,9 +5,12 @@ struct YAMLEventStream: ~Copyable {
     private let file: String
     private let input: UnsafeMutableBufferPointer<UInt8>
     private let parser: UnsafeMutablePointer<yaml_parser_t>
+    /// The position just after the last character, on the last line.
+    private let end: SourceLocation
 
     init(bytes: [UInt8], file: String) {
         self.file = file
+        end = Self.endLocation(of: bytes, file: file)
         input = .allocate(capacity: max(bytes.count, 1))
         _ = input.initialize(from: bytes)
         parser = .allocate(capacity: 1)
@@ -62,8 +65,43 @@ struct YAMLEventStream: ~Copyable {
         }
     }
 
+    /// libyaml ends a text that lacks a final line break on a line of its own, one past the file's last line:
+    /// a position there (an error at the end of the text) is given as the end of the last line.
     private func location(_ mark: yaml_mark_t) -> SourceLocation {
-        SourceLocation(file: file, line: mark.line + 1, column: mark.column + 1)
+        let location = SourceLocation(file: file, line: mark.line + 1, column: mark.column + 1)
+        return location.line > end.line ? end : location
+    }
+
+    /// Where the text ends, counting lines as libyaml does: CR, LF, CRLF, NEL, LS and PS end a line; columns
+    /// count characters.
+    private static func endLocation(of bytes: [UInt8], file: String) -> SourceLocation {
+        var line = 1
+        var column = 1
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            var breakLength = 0
+            if byte == 0x0D {
+                breakLength = index + 1 < bytes.count && bytes[index + 1] == 0x0A ? 2 : 1
+            } else if byte == 0x0A {
+                breakLength = 1
+            } else if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0x85 {
+                breakLength = 2
+            } else if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80,
+                bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9
+            {
+                breakLength = 3
+            }
+            if breakLength > 0 {
+                line += 1
+                column = 1
+                index += breakLength
+            } else {
+                if byte & 0xC0 != 0x80 { column += 1 }
+                index += 1
+            }
+        }
+        return SourceLocation(file: file, line: line, column: column)
     }
 
     private func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {

@@ -57,13 +57,21 @@ enum Usage {
         """
 
     static let check = """
-        Usage: dealhook check --config PATH
+        Usage: dealhook check --config PATH [--online]
 
         Loads and validates the config file and prints a summary of its routes and rules (no secret is
         shown). Exits 0 when it is valid, 1 with every problem (file:line:col: message) when it is not.
 
+        With --online, also looks up in the Teamopipe workspace every pipeline, stage, dynamic field and
+        assignee that the rules write literally, through teamopipe.base_url and teamopipe.api_key
+        (TEAMOPIPE_BASE_URL and TEAMOPIPE_API_KEY override them). Names written as templates are known only
+        when an event arrives: they are listed as not checked. Each missing name is reported at its position
+        with the names that do exist; exits 1 when one is missing, or when the API cannot be reached or
+        refuses the key.
+
         Options:
           --config PATH   the YAML config file (required)
+          --online        also check the rules' names against the Teamopipe API (reads only)
           --help          show this help
         """
 

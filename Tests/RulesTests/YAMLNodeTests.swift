@@ -48,6 +48,16 @@ import Testing
         #expect(errors.first?.contains("while parsing a flow sequence at line 2, column 11") == true)
     }
 
+    /// Found by fuzz/ConfigFuzzer.swift: libyaml puts the end of a text without a final line break on a line
+    /// past the file.
+    @Test func anErrorAtTheEndOfTheTextIsOnItsLastLine() {
+        let errors = parseErrors("routes:\n  - name: a\n    kind# x :c")
+        #expect(errors.count == 1)
+        #expect(errors.first?.hasPrefix("t.yaml:3:15: YAML syntax error: could not find expected ':'") == true)
+        // With a final line break, the line after it exists.
+        #expect(parseErrors("routes:\n  - name: a\n    kind# x :c\n").first?.hasPrefix("t.yaml:4:1: ") == true)
+    }
+
     @Test func badIndentationIsASyntaxError() {
         #expect(
             parseErrors("a:\n  b: 1\n c: 2\n") == [

@@ -28,17 +28,21 @@ extension ActionConfig {
         self.operation = operation
         location = pair.keyLocation
         let fieldsPath = "\(keyPath).\(pair.key)"
+        var fieldLocations: [String: SourceLocation] = [:]
         input = Self.readFields(
-            pair.value, fields: operation.fields, path: fieldsPath, diagnostics: &diagnostics)
+            pair.value, fields: operation.fields, path: fieldsPath, locations: &fieldLocations, diagnostics: &diagnostics)
+        self.fieldLocations = fieldLocations
         let onMissing: String? = if case .literal(.string(let word)) = input["on_missing"] { word } else { nil }
         for problem in operation.checkCombination(of: Set(input.keys), onMissing: onMissing) {
             diagnostics.append(ConfigError(location: pair.keyLocation, message: problem))
         }
     }
 
-    /// Reads a mapping of an operation's fields, checking each against its kind.
+    /// Reads a mapping of an operation's fields, checking each against its kind; records where each is written
+    /// in `locations`, by field path under `prefix`.
     private static func readFields(
-        _ node: YAMLNode, fields: [OperationField], path: String, diagnostics: inout ConfigDiagnostics
+        _ node: YAMLNode, fields: [OperationField], path: String, prefix: String = "",
+        locations: inout [String: SourceLocation], diagnostics: inout ConfigDiagnostics
     ) -> [String: ActionValue] {
         guard let section = ConfigSection(node, path: path, diagnostics: &diagnostics) else { return [:] }
         section.reportUnknownKeys(known: fields.map(\.name), diagnostics: &diagnostics)
@@ -51,6 +55,7 @@ extension ActionConfig {
                 continue
             }
             let fieldPath = section.path(of: field.name)
+            locations[prefix + field.name] = value.location
             switch field.kind {
             case .value, .name:
                 input[field.name] = ActionValue.make(from: value, diagnostics: &diagnostics)
@@ -71,14 +76,20 @@ extension ActionConfig {
                         ConfigError(location: value.location, message: "\(fieldPath): expected a mapping of dynamic field names to values"))
                     continue
                 }
+                if case .mapping(let pairs) = value.kind {
+                    for pair in pairs { locations["\(prefix)\(field.name).\(pair.key)"] = pair.keyLocation }
+                }
                 input[field.name] = ActionValue.make(from: value, diagnostics: &diagnostics)
             case .fieldMatch:
                 let match = readFields(
                     value, fields: [.init("name", kind: .name, required: true), .init("value", required: true)],
-                    path: fieldPath, diagnostics: &diagnostics)
+                    path: fieldPath, prefix: "\(prefix)\(field.name).", locations: &locations, diagnostics: &diagnostics)
                 input[field.name] = .object(match)
             case .nested(let nestedFields):
-                input[field.name] = .object(readFields(value, fields: nestedFields, path: fieldPath, diagnostics: &diagnostics))
+                input[field.name] = .object(
+                    readFields(
+                        value, fields: nestedFields, path: fieldPath, prefix: "\(prefix)\(field.name).",
+                        locations: &locations, diagnostics: &diagnostics))
             }
         }
         return input

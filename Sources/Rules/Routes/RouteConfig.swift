@@ -52,5 +52,8 @@ public struct ActionConfig: Sendable {
     public var operation: Operation
     /// The operation's fields as written.
     public var input: [String: ActionValue]
+    /// Where each field's value is written, by its path in the action (`pipeline`, `create.stage`,
+    /// `field.name`); for a mapping of dynamic fields, where each key is written (`fields.Source`).
+    public var fieldLocations: [String: SourceLocation]
     public var location: SourceLocation
 }
