@@ -28,6 +28,11 @@ enum CheckCommand {
             return ExitStatus.failure
         }
         StandardStream.output(summary(of: config, path: path))
+        for route in config.routes {
+            if let reason = route.signature?.disabledReason {
+                StandardStream.error("\(reason.description) (route '\(route.name)' answers 503 until it is set)")
+            }
+        }
         guard options.flags.contains("--online") else { return ExitStatus.success }
         return OnlineCheck(config: config, path: path).run()
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 
@@ -48,5 +49,18 @@ struct CommandLineTests {
         let result = try DealhookProcess.run(["serve", "--config", path, "--listen", "localhost"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("invalid listen address 'localhost'"))
+    }
+}
+
+@Suite("dealhook check warnings")
+struct CheckWarningTests {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    @Test func webhookRoutesWithoutASecretAreReportedAsDisabled() throws {
+        let result = try DealhookProcess.run(["check", "--config", Self.repositoryRoot + "/config/dealhook.yaml"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("route 'docusign' answers 503 until it is set"))
+        #expect(result.stderr.contains("config/dealhook.yaml:"))
     }
 }
