@@ -188,7 +188,9 @@ public final class Service: Sendable {
     /// Waits for SIGTERM or SIGINT (blocked by `signals` before the service started), then stops gracefully and
     /// exits the process with status 0.
     public func runUntilSignalled(_ signals: StopSignals) -> Never {
-        logger.info("signal received", ["signal": .string(signals.wait())])
+        // Waited for before logging: the log call's arguments are not evaluated when info is off.
+        let signal = signals.wait()
+        logger.info("signal received", ["signal": .string(signal)])
         stop()
         exit(0)
     }

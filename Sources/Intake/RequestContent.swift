@@ -99,7 +99,8 @@ public struct RequestContent: Sendable, Equatable {
         default:
             throw DecodingError(.unsupportedMediaType, "unsupported content type '\(mediaType.name)'")
         }
-        form = kind == .form ? decoded : .null
+        // An empty JSON body to a form is an empty form, like an empty urlencoded one.
+        form = kind == .form ? (decoded.isNull ? [:] : decoded) : .null
         body = decoded
     }
 

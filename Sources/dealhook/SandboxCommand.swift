@@ -76,7 +76,9 @@ enum SandboxCommand {
 
     /// Waits for SIGTERM or SIGINT, then shuts down (writing the data file) and exits 0.
     private static func waitForSignal(_ signals: StopSignals, _ sandbox: TeamopipeSandbox, logger: Logger) -> Never {
-        logger.info("signal received", ["signal": .string(signals.wait())])
+        // Waited for before logging: the log call's arguments are not evaluated when info is off.
+        let signal = signals.wait()
+        logger.info("signal received", ["signal": .string(signal)])
         sandbox.shutdown()
         exit(ExitStatus.success)
     }

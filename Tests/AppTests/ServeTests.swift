@@ -105,6 +105,19 @@ struct ServeTests {
         #expect(process.waitForExit(seconds: 10) == 0)
     }
 
+    @Test func aQuietLogLevelStillWaitsForTheSignal() throws {
+        let process = try DealhookProcess(
+            ["serve", "--config", try Self.writeConfig(), "--sandbox", "--log-level", "warning"])
+        let port = try process.waitForListeningPort()
+        usleep(300_000)
+        #expect(process.process.isRunning, "serve must run until a signal, whatever the log level")
+        let client = try TestConnection(port: port)
+        try client.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try client.readResponse().status == 200)
+        process.send(signal: SIGTERM)
+        #expect(process.waitForExit(seconds: 10) == 0)
+    }
+
     @Test func listenFlagOverridesTheConfig() throws {
         let process = try DealhookProcess(["serve", "--config", try Self.writeConfig(), "--sandbox", "--listen", "[::1]:0"])
         let port = try process.waitForListeningPort()
