@@ -1,0 +1,140 @@
+import JSON
+import Rules
+import Teamopipe
+import Testing
+
+@testable import Queue
+
+/// `PlanRunner` against a real SQLite store and an in-process sandbox: each finished step is stored at once, a
+/// later run resumes at the first unfinished step, and no finished step is ever performed twice.
+@Suite(.serialized) struct DeliveryPlanRunnerTests {
+    @Test func aRunStoppedAtALaterStepResumesThereAndNeverRepeatsAFinishedStep() throws {
+        let sandbox = try DeliverySandbox()
+        try withStore { store, clock throws in
+            let runner = PlanRunner(store: store, performer: sandbox.client, metrics: nil)
+            let id = try store.append([DeliveryFixture.event(DeliveryFixture.leadPlan(email: "ana@example.com"), receivedAt: clock.now)])[0]
+            try sandbox.faults(["error_rate": 1, "routes": ["POST /tasks"]])
+
+            let first = try #require(try store.claim(limit: 1, now: clock.now, leaseFor: .seconds(60)).first)
+            guard case .stopped(let step, let outcome, let attempt) = try runner.run(first) else {
+                Issue.record("the run should stop at the task")
+                return
+            }
+            #expect(step == 2)
+            #expect(outcome.className == "transient")
+            #expect(attempt.number == 1 && attempt.step == 2 && attempt.request == "task.create (follow-up)")
+            #expect([500, 502, 503].contains(attempt.httpStatus ?? 0))
+            #expect(try store.completedSteps(id).map(\.step) == [0, 1])
+            #expect(try sandbox.count("contacts") == 1 && sandbox.count("deals") == 1 && sandbox.count("tasks") == 0)
+
+            try store.recordAttempt(id, attempt)
+            try store.scheduleRetry(first.lease, at: clock.now)
+            try sandbox.faults([:])
+            let second = try #require(try store.claim(limit: 1, now: clock.now, leaseFor: .seconds(60)).first)
+            #expect(second.completedSteps.map(\.step) == [0, 1])
+            guard case .delivered = try runner.run(second) else {
+                Issue.record("the second run should deliver")
+                return
+            }
+            #expect(try sandbox.count("contacts") == 1 && sandbox.count("deals") == 1 && sandbox.count("tasks") == 1)
+            // The finished steps were not even asked again: one call each.
+            #expect(try sandbox.answers("POST /contacts/upsert") == ["201": 1])
+            #expect(try sandbox.answers("POST /deals") == ["201": 1])
+            #expect(try sandbox.answers("POST /tasks").values.reduce(0, +) == 2)
+            // The resumed step got its reference from the stored result of the earlier run.
+            let steps = try store.completedSteps(id)
+            let deal = try JSONValue(parsing: steps[1].result)
+            let task = try JSONValue(parsing: steps[2].result)
+            #expect(deal["id"]?.stringValue?.hasPrefix("deal_") == true)
+            #expect(task["deal_id"] == deal["id"])
+        }
+    }
+
+    @Test func aStepWhoseAnswerWasLostIsNotDoneTwiceInEffect() throws {
+        let sandbox = try DeliverySandbox()
+        try withStore { store, clock throws in
+            let runner = PlanRunner(store: store, performer: sandbox.client, metrics: nil)
+            let id = try store.append([DeliveryFixture.event(DeliveryFixture.leadPlan(email: "ben@example.com"), receivedAt: clock.now)])[0]
+            // The deal is created, then the connection is reset before the answer: the runner cannot know.
+            try sandbox.faults(["reset_after_commit_rate": 1, "routes": ["POST /deals"]])
+            let first = try #require(try store.claim(limit: 1, now: clock.now, leaseFor: .seconds(60)).first)
+            guard case .stopped(let step, .transient, let attempt) = try runner.run(first) else {
+                Issue.record("a reset is transient")
+                return
+            }
+            #expect(step == 1 && attempt.httpStatus == nil)
+            #expect(try sandbox.count("deals") == 1)
+            #expect(try store.completedSteps(id).map(\.step) == [0])
+
+            try store.scheduleRetry(first.lease, at: clock.now)
+            try sandbox.faults([:])
+            let second = try #require(try store.claim(limit: 1, now: clock.now, leaseFor: .seconds(60)).first)
+            guard case .delivered = try runner.run(second) else {
+                Issue.record("the retry should deliver")
+                return
+            }
+            // The retry carried the same key: the sandbox replayed its first answer instead of a second deal.
+            #expect(try sandbox.count("deals") == 1 && sandbox.count("tasks") == 1)
+            #expect(try sandbox.answers("POST /deals") == ["reset": 1, "201": 1])
+            let deals = try sandbox.get("/deals?contact_email=ben%40example.com")
+            #expect(deals.arrayValue?.count == 1)
+            let stored = try JSONValue(parsing: try store.completedSteps(id)[1].result)
+            #expect(stored["id"] == deals[0]?["id"])
+        }
+    }
+
+    @Test func idempotencyKeysAreTheEventIDAndTheStepID() throws {
+        let sandbox = try DeliverySandbox()
+        try withStore { store, clock throws in
+            let performer = RecordingPerformer(sandbox.client)
+            let runner = PlanRunner(store: store, performer: performer, metrics: nil)
+            let id = try store.append([DeliveryFixture.event(DeliveryFixture.leadPlan(email: "cleo@example.com"), receivedAt: clock.now)])[0]
+            let claimed = try #require(try store.claim(limit: 1, now: clock.now, leaseFor: .seconds(60)).first)
+            guard case .delivered = try runner.run(claimed) else {
+                Issue.record("the run should deliver")
+                return
+            }
+            #expect(performer.calls.map(\.key) == ["\(id.text):contact", "\(id.text):deal", "\(id.text):follow-up"])
+            #expect(performer.calls.map(\.operation) == [.contactUpsert, .dealCreate, .taskCreate])
+            // The same key and body again: Teamopipe answers from its record instead of acting.
+            let replay = sandbox.client.perform(
+                .taskCreate, input: ["title": "Call back Ana Alves", "deal": "deal_1"], idempotencyKey: "\(id.text):follow-up")
+            #expect(replay.failure == nil)
+            #expect(try sandbox.count("tasks") == 1)
+        }
+    }
+
+    @Test func aFirstStoredResultStandsAndAFinishedPlanRunsNothing() throws {
+        try withStore { store, clock throws in
+            let performer = ScriptedPerformer { _, _, _ in ScriptedPerformer.ok }
+            let runner = PlanRunner(store: store, performer: performer, metrics: nil)
+            let id = try store.append([DeliveryFixture.event(DeliveryFixture.leadPlan(email: "dan@example.com"), receivedAt: clock.now)])[0]
+            for step in 0..<3 { try store.recordStepResult(id, step: step, result: Array(#"{"id":"done_\#(step)"}"#.utf8)) }
+            try store.recordStepResult(id, step: 0, result: Array(#"{"id":"later"}"#.utf8))
+            let claimed = try #require(try store.claim(limit: 1, now: clock.now, leaseFor: .seconds(60)).first)
+            guard case .delivered = try runner.run(claimed) else {
+                Issue.record("nothing is left to do")
+                return
+            }
+            #expect(performer.calls == 0)
+            #expect(try JSONValue(parsing: store.completedSteps(id)[0].result)["id"] == "done_0")
+        }
+    }
+
+    @Test func aPlanThatCannotBeReadIsReportedNotRun() throws {
+        try withStore { store, clock throws in
+            let performer = ScriptedPerformer { _, _, _ in ScriptedPerformer.ok }
+            let runner = PlanRunner(store: store, performer: performer, metrics: nil)
+            var event = DeliveryFixture.event(DeliveryFixture.leadPlan(email: "eve@example.com"), receivedAt: clock.now)
+            event.plan = Array(#"{"steps": "nope"}"#.utf8)
+            _ = try store.append([event])
+            let claimed = try #require(try store.claim(limit: 1, now: clock.now, leaseFor: .seconds(60)).first)
+            guard case .unreadable(let problem) = try runner.run(claimed) else {
+                Issue.record("the plan is unreadable")
+                return
+            }
+            #expect(problem.contains("route, rules and steps"))
+            #expect(performer.calls == 0)
+        }
+    }
+}
