@@ -136,6 +136,28 @@ import Testing
         }
     }
 
+    @Test func formsPostedDuringAnOutageDoNotPutTheProbeOff() throws {
+        // Each append wakes the loop; probing and doubling the delay at each wake-up took it to 30 s within a
+        // few posts, and deliveries resumed up to 30 s after the key worked again.
+        let performer = ScriptedPerformer(probe: ScriptedPerformer.revoked) { _, _, _ in ScriptedPerformer.revoked }
+        try Self.withLoop(performer: performer, concurrency: 1) { store, loop in
+            let first = try store.append([DeliveryFixture.event(DeliveryFixture.leadPlan(email: "first@example.com"))])
+            #expect(eventually { loop.authProblem != nil })
+            let paused = ContinuousClock.now
+            var ids = first
+            for index in 0..<20 {
+                ids += try store.append([DeliveryFixture.event(DeliveryFixture.leadPlan(email: "p\(index)@example.com"))])
+            }
+            #expect(performer.probes == 0, "the first probe waits its second")
+            #expect(eventually(within: .seconds(3)) { performer.probes == 1 })
+            performer.script({ _, _, _ in ScriptedPerformer.ok }, probe: .success(.null))
+            // The second probe comes 2 s after the first, whatever was appended meanwhile.
+            #expect(try eventually { try ids.allSatisfy { try Self.status(store, $0) == .done } })
+            #expect(ContinuousClock.now - paused < .seconds(5))
+            #expect(performer.probes == 2)
+        }
+    }
+
     @Test func faultyTeamopipeStillGetsEveryEventExactlyOnce() throws {
         let sandbox = try DeliverySandbox()
         try sandbox.faults([
@@ -152,7 +174,8 @@ import Testing
             #expect(try sandbox.count("tasks") == count)
             let stats = try store.stats()
             #expect(stats.counts[.done] == count && stats.counts[.dead] == 0)
-            #expect(try sandbox.answers("POST /deals")["reset"] ?? 0 > 0, "the run should have met lost answers")
+            let resets = try ["POST /contacts/upsert", "POST /deals", "POST /tasks"].map { try sandbox.answers($0)["reset"] ?? 0 }
+            #expect(resets.reduce(0, +) > 0, "the run should have met lost answers")
         }
     }
 }

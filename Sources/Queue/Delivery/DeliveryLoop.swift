@@ -16,6 +16,10 @@ public final class DeliveryLoop: Sendable {
     public static let defaultLease: Duration = .seconds(300)
     /// The longest the scheduler sleeps without a wake-up, so that retries come due on time.
     static let maxIdleWait: Duration = .seconds(1)
+    /// While Teamopipe refuses the key, the first probe comes after this; each failed one doubles the wait.
+    static let firstProbeDelay: Duration = .seconds(1)
+    /// The longest wait between probes: how late deliveries may resume after the key works again.
+    static let maxProbeDelay: Duration = .seconds(30)
 
     private let store: any EventStore
     private let runner: PlanRunner
@@ -94,16 +98,18 @@ public final class DeliveryLoop: Sendable {
     public var pausedRoutes: Set<String> { state.withLock { $0.pausedRoutes } }
 
     private func schedule() {
-        var probeDelay = Duration.seconds(1)
+        var probeDelay = Self.firstProbeDelay
         while !state.withLock({ $0.stopping }) {
             if let problem = authProblem {
-                _ = store.wakeUp.wait(timeout: probeDelay)
+                // The wait is by the clock: appends wake the loop all the time, and probing (and doubling the
+                // delay) at each wake-up took the delay to its ceiling within a few form posts of an outage.
+                guard waitForProbe(after: probeDelay) else { break }
                 if case .success = runner.performer.probe() {
                     state.withLock { $0.authProblem = nil }
                     logger.notice("Teamopipe accepts the API key again; deliveries resume", ["was": .string(problem)])
-                    probeDelay = .seconds(1)
+                    probeDelay = Self.firstProbeDelay
                 } else {
-                    probeDelay = min(probeDelay * 2, .seconds(30))
+                    probeDelay = min(probeDelay * 2, Self.maxProbeDelay)
                 }
                 continue
             }
@@ -131,6 +137,17 @@ public final class DeliveryLoop: Sendable {
         }
         state.withLock { $0.running = false }
         idle.signal()
+    }
+
+    /// Sleeps `delay`, whatever wakes the store meanwhile; false if the loop is stopping.
+    private func waitForProbe(after delay: Duration) -> Bool {
+        let deadline = ContinuousClock.now + delay
+        while !state.withLock({ $0.stopping }) {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { return true }
+            _ = store.wakeUp.wait(timeout: left)
+        }
+        return false
     }
 
     /// Until the next retry comes due, at most `maxIdleWait`.
@@ -187,7 +204,7 @@ public final class DeliveryLoop: Sendable {
                 try store.scheduleRetry(claimed.lease, at: Timestamp.now() + delay)
                 logger.info(
                     "delivery will be retried",
-                    ["error": .string(failure), "attempt": .int(attempt.number), "retry_in_ms": .int(Int(delay.components.seconds * 1000))])
+                    ["error": .string(failure), "attempt": .int(attempt.number), "retry_in_ms": .int(Int(delay.wholeMilliseconds))])
             }
         }
     }
