@@ -138,3 +138,51 @@ import Testing
         }
     }
 }
+
+/// Keys across an operator's retry of a dead letter.
+@Suite struct DeliveryRetriedKeyTests {
+    /// Runs the lead plan once with `firstAnswer` for the deal, records the attempt, makes the event a dead letter,
+    /// retries it as an operator would, runs it again, and returns the event id and the keys of the second run.
+    static func keysAfterRetry(_ firstAnswer: TeamopipeOutcome) throws -> (EventID, [String]) {
+        try withStore { store, clock throws in
+            let failing = ScriptedPerformer { operation, _, _ in operation == .dealCreate ? firstAnswer : ScriptedPerformer.ok }
+            let id = try store.append([
+                DeliveryFixture.event(DeliveryFixture.leadPlan(email: "ana@example.com"), receivedAt: clock.now)
+            ])[0]
+            let first = try #require(try store.claim(limit: 1, now: clock.now, leaseFor: .seconds(60)).first)
+            guard case .stopped(_, _, let attempt) = try PlanRunner(store: store, performer: failing, metrics: nil).run(first)
+            else { throw DeliveryTestFailure("the first run should stop at the deal") }
+            try store.recordAttempt(id, attempt)
+            try store.markDead(first.lease, reason: "given up")
+            #expect(try store.retry(id))
+            let recording = RecordingPerformer(ScriptedPerformer { _, _, _ in ScriptedPerformer.ok })
+            let second = try #require(try store.claim(limit: 1, now: clock.now, leaseFor: .seconds(60)).first)
+            guard case .delivered = try PlanRunner(store: store, performer: recording, metrics: nil).run(second)
+            else { throw DeliveryTestFailure("the second run should deliver") }
+            return (id, recording.calls.map(\.key))
+        }
+    }
+
+    @Test func aStepRefusedForGoodGetsAFreshKeyAfterTheOperatorsRetry() throws {
+        // Teamopipe would replay its 422 to the old key forever, fix or no fix.
+        let (id, keys) = try Self.keysAfterRetry(ScriptedPerformer.invalid)
+        #expect(keys == ["\(id.text):deal:r1", "\(id.text):follow-up"])
+    }
+
+    @Test func aStepGivenUpOnAfterTransientFailuresKeepsItsKey() throws {
+        // Its last call may have been done with the answer lost: only the same key makes the retry harmless.
+        let (id, keys) = try Self.keysAfterRetry(ScriptedPerformer.unavailable())
+        #expect(keys == ["\(id.text):deal", "\(id.text):follow-up"])
+    }
+
+    @Test func aRefusalWithoutAnAnswerKeepsTheKey() throws {
+        // A name the workspace lacks is refused before any call: nothing was sent under the key.
+        let (id, keys) = try Self.keysAfterRetry(.permanent(TeamopipeFailure(message: "no pipeline 'Sales'")))
+        #expect(keys == ["\(id.text):deal", "\(id.text):follow-up"])
+    }
+}
+
+struct DeliveryTestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
