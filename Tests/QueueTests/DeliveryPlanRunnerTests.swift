@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 import Rules
 import Teamopipe
@@ -15,7 +16,7 @@ import Testing
             let id = try store.append([DeliveryFixture.event(DeliveryFixture.leadPlan(email: "ana@example.com"), receivedAt: clock.now)])[0]
             try sandbox.faults(["error_rate": 1, "routes": ["POST /tasks"]])
 
-            let first = try #require(try store.claim(limit: 1, now: clock.now, leaseFor: .seconds(60)).first)
+            let first = try #require(try store.claim(limit: 1, now: .now(), leaseFor: .seconds(60)).first)
             guard case .stopped(let step, let outcome, let attempt) = try runner.run(first) else {
                 Issue.record("the run should stop at the task")
                 return
@@ -30,7 +31,7 @@ import Testing
             try store.recordAttempt(id, attempt)
             try store.scheduleRetry(first.lease, at: clock.now)
             try sandbox.faults([:])
-            let second = try #require(try store.claim(limit: 1, now: clock.now, leaseFor: .seconds(60)).first)
+            let second = try #require(try store.claim(limit: 1, now: .now(), leaseFor: .seconds(60)).first)
             #expect(second.completedSteps.map(\.step) == [0, 1])
             guard case .delivered = try runner.run(second) else {
                 Issue.record("the second run should deliver")
@@ -57,7 +58,7 @@ import Testing
             let id = try store.append([DeliveryFixture.event(DeliveryFixture.leadPlan(email: "ben@example.com"), receivedAt: clock.now)])[0]
             // The deal is created, then the connection is reset before the answer: the runner cannot know.
             try sandbox.faults(["reset_after_commit_rate": 1, "routes": ["POST /deals"]])
-            let first = try #require(try store.claim(limit: 1, now: clock.now, leaseFor: .seconds(60)).first)
+            let first = try #require(try store.claim(limit: 1, now: .now(), leaseFor: .seconds(60)).first)
             guard case .stopped(let step, .transient, let attempt) = try runner.run(first) else {
                 Issue.record("a reset is transient")
                 return
@@ -68,7 +69,7 @@ import Testing
 
             try store.scheduleRetry(first.lease, at: clock.now)
             try sandbox.faults([:])
-            let second = try #require(try store.claim(limit: 1, now: clock.now, leaseFor: .seconds(60)).first)
+            let second = try #require(try store.claim(limit: 1, now: .now(), leaseFor: .seconds(60)).first)
             guard case .delivered = try runner.run(second) else {
                 Issue.record("the retry should deliver")
                 return
@@ -89,7 +90,7 @@ import Testing
             let performer = RecordingPerformer(sandbox.client)
             let runner = PlanRunner(store: store, performer: performer, metrics: nil)
             let id = try store.append([DeliveryFixture.event(DeliveryFixture.leadPlan(email: "cleo@example.com"), receivedAt: clock.now)])[0]
-            let claimed = try #require(try store.claim(limit: 1, now: clock.now, leaseFor: .seconds(60)).first)
+            let claimed = try #require(try store.claim(limit: 1, now: .now(), leaseFor: .seconds(60)).first)
             guard case .delivered = try runner.run(claimed) else {
                 Issue.record("the run should deliver")
                 return
@@ -111,7 +112,7 @@ import Testing
             let id = try store.append([DeliveryFixture.event(DeliveryFixture.leadPlan(email: "dan@example.com"), receivedAt: clock.now)])[0]
             for step in 0..<3 { try store.recordStepResult(id, step: step, result: Array(#"{"id":"done_\#(step)"}"#.utf8)) }
             try store.recordStepResult(id, step: 0, result: Array(#"{"id":"later"}"#.utf8))
-            let claimed = try #require(try store.claim(limit: 1, now: clock.now, leaseFor: .seconds(60)).first)
+            let claimed = try #require(try store.claim(limit: 1, now: .now(), leaseFor: .seconds(60)).first)
             guard case .delivered = try runner.run(claimed) else {
                 Issue.record("nothing is left to do")
                 return
@@ -128,7 +129,7 @@ import Testing
             var event = DeliveryFixture.event(DeliveryFixture.leadPlan(email: "eve@example.com"), receivedAt: clock.now)
             event.plan = Array(#"{"steps": "nope"}"#.utf8)
             _ = try store.append([event])
-            let claimed = try #require(try store.claim(limit: 1, now: clock.now, leaseFor: .seconds(60)).first)
+            let claimed = try #require(try store.claim(limit: 1, now: .now(), leaseFor: .seconds(60)).first)
             guard case .unreadable(let problem) = try runner.run(claimed) else {
                 Issue.record("the plan is unreadable")
                 return
@@ -149,14 +150,14 @@ import Testing
             let id = try store.append([
                 DeliveryFixture.event(DeliveryFixture.leadPlan(email: "ana@example.com"), receivedAt: clock.now)
             ])[0]
-            let first = try #require(try store.claim(limit: 1, now: clock.now, leaseFor: .seconds(60)).first)
+            let first = try #require(try store.claim(limit: 1, now: .now(), leaseFor: .seconds(60)).first)
             guard case .stopped(_, _, let attempt) = try PlanRunner(store: store, performer: failing, metrics: nil).run(first)
             else { throw DeliveryTestFailure("the first run should stop at the deal") }
             try store.recordAttempt(id, attempt)
             try store.markDead(first.lease, reason: "given up")
             #expect(try store.retry(id))
             let recording = RecordingPerformer(ScriptedPerformer { _, _, _ in ScriptedPerformer.ok })
-            let second = try #require(try store.claim(limit: 1, now: clock.now, leaseFor: .seconds(60)).first)
+            let second = try #require(try store.claim(limit: 1, now: .now(), leaseFor: .seconds(60)).first)
             guard case .delivered = try PlanRunner(store: store, performer: recording, metrics: nil).run(second)
             else { throw DeliveryTestFailure("the second run should deliver") }
             return (id, recording.calls.map(\.key))
@@ -185,4 +186,45 @@ import Testing
 struct DeliveryTestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// A worker whose lease ran out stops between steps.
+@Suite struct DeliveryLeaseTests {
+    @Test func aRunWhoseLeaseRanOutStopsBeforeTheNextStep() throws {
+        try withStore { store, clock throws in
+            let performer = ScriptedPerformer { _, _, _ in
+                usleep(150_000)
+                return ScriptedPerformer.ok
+            }
+            let id = try store.append([
+                DeliveryFixture.event(DeliveryFixture.leadPlan(email: "slow@example.com"), receivedAt: clock.now)
+            ])[0]
+            let claimed = try #require(try store.claim(limit: 1, now: .now(), leaseFor: .milliseconds(100)).first)
+            guard case .leaseExpired(let step) = try PlanRunner(store: store, performer: performer, metrics: nil).run(claimed)
+            else { throw DeliveryTestFailure("the run should stop when its lease runs out") }
+            #expect(step == 1)
+            #expect(performer.calls == 1)
+            #expect(try store.completedSteps(id).map(\.step) == [0])
+        }
+    }
+
+    @Test func theLoopFinishesALongDeliveryAcrossLeasesWithoutRepeatingAStep() throws {
+        let performer = ScriptedPerformer { _, _, _ in
+            usleep(250_000)
+            return ScriptedPerformer.ok
+        }
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteEventStore(path: directory.queuePath)
+        defer { store.close() }
+        let loop = DeliveryLoop(
+            store: store, performer: performer, policy: DeliveryLoopTests.fast, concurrency: 1,
+            lease: .milliseconds(200), logger: DeliveryFixture.quietLogger)
+        loop.start()
+        defer { loop.stop(timeout: .seconds(5)) }
+        let id = try store.append([DeliveryFixture.event(DeliveryFixture.leadPlan(email: "slow@example.com"))])[0]
+        #expect(try eventually { try store.event(id)?.event.status == .done })
+        #expect(performer.calls == 3, "each step once, though each outlived the lease")
+        #expect(try store.event(id)?.attempts.isEmpty == true, "a lease running out is not a failed attempt")
+    }
 }

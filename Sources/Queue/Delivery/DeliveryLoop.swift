@@ -169,6 +169,12 @@ public final class DeliveryLoop: Sendable {
                 try store.markDead(claimed.lease, reason: "the stored plan cannot be read: \(problem)")
                 metrics?.deliveries.increment(labels: ["dead"])
                 eventLogger.error("dead letter: unreadable plan", ["error": .string(problem)])
+            case .leaseExpired(let step):
+                // Due again at once if no one took it meanwhile; if someone did, theirs it is.
+                try? store.release(claimed.lease)
+                eventLogger.warning(
+                    "the lease ran out before the delivery finished; it goes on at the next claim (queue.lease is "
+                        + "shorter than this delivery)", ["step": .int(step), "lease_ms": .int(Int(lease.wholeMilliseconds))])
             case .stopped(_, let outcome, let attempt):
                 try store.recordAttempt(claimed.event.id, attempt)
                 metrics?.attempts.increment(labels: [outcome.className])

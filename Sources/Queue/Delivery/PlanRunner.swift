@@ -17,6 +17,9 @@ struct PlanRunner {
         case stopped(step: Int, outcome: TeamopipeOutcome, attempt: Attempt)
         /// The stored plan cannot be read: nothing can be delivered.
         case unreadable(String)
+        /// The lease ran out before step `step`: another worker may hold the event now, so this one stops
+        /// between steps rather than run the rest beside it.
+        case leaseExpired(step: Int)
     }
 
     func run(_ claimed: ClaimedEvent) throws(StoreError) -> Result {
@@ -40,6 +43,7 @@ struct PlanRunner {
                 try store.recordStepResult(claimed.event.id, step: index, result: JSONValue.null.jsonBytes)
                 continue
             }
+            if Timestamp.now() >= claimed.lease.expiresAt { return .leaseExpired(step: index) }
             let input = step.input.resolved { id, path in
                 guard let source = plan.steps.firstIndex(where: { $0.id == id }), let result = results[source] else {
                     return .null
