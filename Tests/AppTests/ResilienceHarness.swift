@@ -105,9 +105,10 @@ enum Resilience {
         let root: String
         let http: HTTPClient
 
-        init(data: String) throws {
+        /// Listens on `port` (0: a free one), keeping its objects and idempotency keys in `data`.
+        init(data: String, port: UInt16 = 0) throws {
             process = try DealhookProcess([
-                "sandbox", "--listen", "127.0.0.1:0", "--data", data, "--api-key", Self.apiKey, "--rate-limit", "off",
+                "sandbox", "--listen", "127.0.0.1:\(port)", "--data", data, "--api-key", Self.apiKey, "--rate-limit", "off",
                 "--seed", "42",
             ])
             root = "http://127.0.0.1:\(try process.waitForListeningPort())"
@@ -117,9 +118,9 @@ enum Resilience {
         deinit { _ = stop() }
 
         var apiURL: String { root + "/api/v2" }
+        var port: UInt16 { UInt16(root.split(separator: ":").last ?? "") ?? 0 }
 
-        /// SIGTERM, which writes the data file before exiting; returns the exit status. (Both processes run at the
-        /// default log level: above `info`, `dealhook serve` and `dealhook sandbox` exit at once, see the report.)
+        /// SIGTERM, which writes the data file before exiting; returns the exit status.
         @discardableResult
         func stop() -> Int32? {
             guard process.process.isRunning else { return process.process.terminationStatus }
@@ -160,7 +161,8 @@ enum Resilience {
     }
 
     /// `dealhook serve` on a test config, delivering to `teamopipe` (a sandbox process) or, with `embedded`, to
-    /// the sandbox it runs itself (`--sandbox`).
+    /// the sandbox it runs itself (`--sandbox`). Both processes run at the default log level (`info`): with
+    /// `--log-level` above it they exit at once, as the signal wait sits in a log call's metadata.
     final class ServeProcess {
         let process: DealhookProcess
         let base: String

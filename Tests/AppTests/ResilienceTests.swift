@@ -171,4 +171,26 @@ struct ResilienceTests {
             #expect(texts == (0..<notes).map { "note \($0)" }, "\(contact["email"]?.stringValue ?? "?"): \(texts)")
         }
     }
+
+    @Test func anOutageOfTeamopipeDelaysDeliveryAndLosesNothing() throws {
+        let workspace = try R.Workspace()
+        var sandbox = try R.SandboxProcess(data: workspace.sandboxData)
+        let port = sandbox.port
+        let serve = try R.ServeProcess(config: try workspace.writeConfig(), teamopipe: sandbox)
+        #expect(try serve.postForm("/forms/lead", Self.lead("before@example.com")).status == 202)
+        #expect(try R.eventually(within: .seconds(10)) { try serve.queueCount("done") == 1 })
+
+        // Teamopipe goes away: intake goes on, deliveries wait and retry.
+        #expect(sandbox.stop() == 0)
+        for index in 0..<10 { #expect(try serve.postForm("/forms/lead", Self.lead("outage\(index)@example.com")).status == 202) }
+        usleep(1_500_000)
+        #expect(try serve.queueCount("done") == 1 && serve.queueCount("dead") == 0)
+        #expect(try serve.undelivered() == 10)
+
+        // It comes back on the same address with the same objects.
+        sandbox = try R.SandboxProcess(data: workspace.sandboxData, port: port)
+        #expect(try R.eventually(within: .seconds(10)) { try serve.queueCount("done") == 11 })
+        #expect(try sandbox.count("contacts") == 11 && sandbox.count("deals") == 11 && sandbox.count("tasks") == 11)
+        #expect(serve.stop() == 0)
+    }
 }

@@ -84,6 +84,37 @@ import Testing
         }
     }
 
+    @Test func aCallThatTimesOutIsRetriedAndDoneOnce() throws {
+        let sandbox = try DeliverySandbox(timeout: .milliseconds(300))
+        try withStore { store, clock throws in
+            let runner = PlanRunner(store: store, performer: sandbox.client, metrics: nil)
+            let id = try store.append([
+                DeliveryFixture.event(DeliveryFixture.leadPlan(email: "hang@example.com"), receivedAt: clock.now)
+            ])[0]
+            // Teamopipe holds the request without an answer (and does nothing with it).
+            try sandbox.faults(["hang_rate": 1, "routes": ["POST /deals"]])
+            let first = try #require(try store.claim(limit: 1, now: .now(), leaseFor: .seconds(60)).first)
+            let started = ContinuousClock.now
+            guard case .stopped(1, .transient(let failure, _), _) = try runner.run(first) else {
+                Issue.record("a timeout is transient")
+                return
+            }
+            #expect(ContinuousClock.now - started < .seconds(2))
+            #expect(failure.status == nil && failure.message.contains("request timeout"), "\(failure)")
+            #expect(try sandbox.count("deals") == 0)
+
+            try store.scheduleRetry(first.lease, at: clock.now)
+            try sandbox.faults([:])
+            let second = try #require(try store.claim(limit: 1, now: .now(), leaseFor: .seconds(60)).first)
+            guard case .delivered = try runner.run(second) else {
+                Issue.record("the retry should deliver")
+                return
+            }
+            #expect(try sandbox.count("contacts") == 1 && sandbox.count("deals") == 1 && sandbox.count("tasks") == 1)
+            #expect(try store.completedSteps(id).count == 3)
+        }
+    }
+
     @Test func idempotencyKeysAreTheEventIDAndTheStepID() throws {
         let sandbox = try DeliverySandbox()
         try withStore { store, clock throws in

@@ -17,14 +17,15 @@ final class DeliverySandbox {
     let http: HTTPClient
     let client: TeamopipeClient
 
-    init() throws {
+    /// `timeout`: the client's limit for one call (twice that for the whole exchange).
+    init(timeout: Duration = .seconds(2)) throws {
         var configuration = SandboxConfiguration(addresses: [BindAddress(host: "127.0.0.1", port: 0)], faultSeed: 11)
         configuration.rateLimit = nil
         sandbox = try TeamopipeSandbox(
             configuration: configuration, logger: Logger(level: .critical, handler: InMemoryLogHandler()))
         let address = try sandbox.start()[0]
         baseURL = "http://127.0.0.1:\(address.port)/api/v2"
-        http = try HTTPClient(configuration: HTTPClientConfiguration(requestTimeout: .seconds(2), totalTimeout: .seconds(4)))
+        http = try HTTPClient(configuration: HTTPClientConfiguration(requestTimeout: timeout, totalTimeout: timeout * 2))
         client = TeamopipeClient(
             transport: HTTPTeamopipeTransport(client: http, baseURL: baseURL, apiKey: sandbox.apiKey),
             cacheTTL: .seconds(60))
