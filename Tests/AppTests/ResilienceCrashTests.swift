@@ -3,8 +3,8 @@ import HTTP
 import JSON
 import Queue
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// `kill -9` of `dealhook serve` under load, a restart on the same queue file, and the proof: every event that
 /// got a 2xx reached Teamopipe exactly once. The sandbox is a process of its own, so it keeps its objects and
@@ -31,7 +31,8 @@ struct ResilienceCrashTests {
                 group.enter()
                 Thread { [self] in
                     defer { group.leave() }
-                    guard let http = try? HTTPClient(configuration: HTTPClientConfiguration(requestTimeout: .seconds(5)))
+                    guard
+                        let http = try? HTTPClient(configuration: HTTPClientConfiguration(requestTimeout: .seconds(5)))
                     else { return }
                     for index in 0..<perClient where !stop.load(ordering: .relaxed) {
                         let email = "crash-\(client)-\(index)@example.com"
@@ -41,7 +42,8 @@ struct ResilienceCrashTests {
                                 HTTPClientRequest(
                                     method: "POST", url: base + "/forms/lead",
                                     headers: [
-                                        "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json",
+                                        "Content-Type": "application/x-www-form-urlencoded",
+                                        "Accept": "application/json",
                                     ], body: Array(body.utf8)))
                             let id = (try? JSONValue(parsing: response.body))?["id"]?.stringValue
                             if response.status.code == 202, let id { posted.withLock { $0.accepted[email] = id } }
@@ -94,8 +96,10 @@ struct ResilienceCrashTests {
             let events = try store.list(status: nil, route: nil, limit: 10_000, after: nil)
             var attempts = 0
             for event in events { attempts += try store.event(event.id)?.attempts.count ?? 0 }
-            return (Set(events.map(\.id.text)), events.filter { $0.status == .done }.count,
-                events.filter { $0.status == .dead }.count, attempts)
+            return (
+                Set(events.map(\.id.text)), events.filter { $0.status == .done }.count,
+                events.filter { $0.status == .dead }.count, attempts
+            )
         }
         #expect(Set(posted.accepted.values).isSubset(of: stored), "an event that got a 202 is in the queue")
         #expect(done == stored.count && dead == 0)
@@ -110,12 +114,16 @@ struct ResilienceCrashTests {
             contactsByEmail[contact["email"]?.stringValue ?? "", default: []].append(contact["id"]?.stringValue ?? "")
         }
         var dealsByContact: [String: [String]] = [:]
-        for deal in deals { dealsByContact[deal["contact_ids"]?[0]?.stringValue ?? "", default: []].append(deal["id"]?.stringValue ?? "") }
+        for deal in deals {
+            dealsByContact[deal["contact_ids"]?[0]?.stringValue ?? "", default: []].append(
+                deal["id"]?.stringValue ?? "")
+        }
         var tasksByDeal: [String: Int] = [:]
         for task in tasks { tasksByDeal[task["deal_id"]?.stringValue ?? "", default: 0] += 1 }
         var missing: [String] = []
         for email in posted.accepted.keys {
-            guard let ids = contactsByEmail[email], ids.count == 1, let dealIDs = dealsByContact[ids[0]], dealIDs.count == 1,
+            guard let ids = contactsByEmail[email], ids.count == 1, let dealIDs = dealsByContact[ids[0]],
+                dealIDs.count == 1,
                 tasksByDeal[dealIDs[0]] == 1
             else {
                 missing.append(email)
@@ -128,7 +136,9 @@ struct ResilienceCrashTests {
         #expect(tasksByDeal.values.allSatisfy { $0 == 1 }, "no deal has two tasks")
         #expect(contacts.count == stored.count && deals.count == stored.count && tasks.count == stored.count)
 
-        let resets = ["POST /contacts/upsert", "POST /deals", "POST /tasks"].map { requests[$0]?["reset"]?.intValue ?? 0 }
+        let resets = ["POST /contacts/upsert", "POST /deals", "POST /tasks"].map {
+            requests[$0]?["reset"]?.intValue ?? 0
+        }
         print(
             "resilience crash: \(posted.accepted.count) accepted, \(posted.unanswered.count) unanswered at the kill, "
                 + "\(stored.count) stored; at the kill \(atCrash.counts[.done] ?? 0) done, "

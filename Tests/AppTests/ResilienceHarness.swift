@@ -12,7 +12,10 @@ enum Resilience {
         let path: String
 
         init() throws {
-            path = FileManager.default.temporaryDirectory.appendingPathComponent("dealhook-resilience-\(UUID().uuidString)").path
+            path =
+                FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "dealhook-resilience-\(UUID().uuidString)"
+                ).path
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         }
 
@@ -108,7 +111,8 @@ enum Resilience {
         /// Listens on `port` (0: a free one), keeping its objects and idempotency keys in `data`.
         init(data: String, port: UInt16 = 0) throws {
             process = try DealhookProcess([
-                "sandbox", "--listen", "127.0.0.1:\(port)", "--data", data, "--api-key", Self.apiKey, "--rate-limit", "off",
+                "sandbox", "--listen", "127.0.0.1:\(port)", "--data", data, "--api-key", Self.apiKey, "--rate-limit",
+                "off",
                 "--seed", "42",
             ])
             root = "http://127.0.0.1:\(try process.waitForListeningPort())"
@@ -208,7 +212,8 @@ enum Resilience {
 
         /// Posts a form (asking for JSON) and returns the status and the event id of a 202.
         func postForm(_ path: String, _ fields: [(String, String)]) throws -> (status: Int, id: String?) {
-            let body = fields.map { "\(PercentEncoding.encode($0.0))=\(PercentEncoding.encode($0.1))" }.joined(separator: "&")
+            let body = fields.map { "\(PercentEncoding.encode($0.0))=\(PercentEncoding.encode($0.1))" }.joined(
+                separator: "&")
             let response = try http.execute(
                 HTTPClientRequest(
                     method: "POST", url: base + path,

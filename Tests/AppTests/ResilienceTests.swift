@@ -1,8 +1,8 @@
 import Foundation
 import JSON
 import Queue
-import Testing
 import TestSupport
+import Testing
 
 /// The promise under fire: an event that got a 2xx is never lost and reaches Teamopipe exactly once in effect,
 /// through 5xx, 429, lost answers, a revoked key and dead letters. `dealhook serve` runs as a process; the
@@ -70,7 +70,9 @@ struct ResilienceTests {
             return (stats.counts[.done], stats.counts[.dead], attempts)
         }
         #expect(done == count && dead == 0)
-        let resets = ["POST /contacts/upsert", "POST /deals", "POST /tasks"].map { requests[$0]?["reset"]?.intValue ?? 0 }
+        let resets = ["POST /contacts/upsert", "POST /deals", "POST /tasks"].map {
+            requests[$0]?["reset"]?.intValue ?? 0
+        }
         #expect(resets.reduce(0, +) > 0, "the run should have met lost answers")
         #expect(attempts > 0)
         print("resilience: \(count) events, \(attempts) failed attempts, resets \(resets), delivered in \(elapsed)")
@@ -123,7 +125,9 @@ struct ResilienceTests {
         #expect(try serve.get("/readyz").status == 200)
         try #require(try sandbox.control("DELETE", "/keys/\(R.SandboxProcess.apiKey)").status.code < 300)
 
-        for index in 0..<5 { #expect(try serve.postForm("/forms/lead", Self.lead("paused\(index)@example.com")).status == 202) }
+        for index in 0..<5 {
+            #expect(try serve.postForm("/forms/lead", Self.lead("paused\(index)@example.com")).status == 202)
+        }
         #expect(try R.eventually(within: .seconds(10)) { try serve.get("/readyz").status == 503 })
         let ready = try serve.get("/readyz").body
         #expect(ready.contains("refused the API key") && ready.contains("401"))
@@ -164,7 +168,9 @@ struct ResilienceTests {
         let data = try R.SandboxData(file: workspace.sandboxData)
         let contacts = data.records("contacts")
         #expect(contacts.count == people.count)
-        let activities = data.records("activities").sorted { R.number($0["id"]?.stringValue) < R.number($1["id"]?.stringValue) }
+        let activities = data.records("activities").sorted {
+            R.number($0["id"]?.stringValue) < R.number($1["id"]?.stringValue)
+        }
         #expect(activities.count == notes * people.count, "each note exactly once")
         for contact in contacts {
             let texts = activities.filter { $0["contact_id"] == contact["id"] }.compactMap { $0["text"]?.stringValue }
@@ -182,7 +188,9 @@ struct ResilienceTests {
 
         // Teamopipe goes away: intake goes on, deliveries wait and retry.
         #expect(sandbox.stop() == 0)
-        for index in 0..<10 { #expect(try serve.postForm("/forms/lead", Self.lead("outage\(index)@example.com")).status == 202) }
+        for index in 0..<10 {
+            #expect(try serve.postForm("/forms/lead", Self.lead("outage\(index)@example.com")).status == 202)
+        }
         usleep(1_500_000)
         #expect(try serve.queueCount("done") == 1 && serve.queueCount("dead") == 0)
         #expect(try serve.undelivered() == 10)

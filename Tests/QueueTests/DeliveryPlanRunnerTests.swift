@@ -13,7 +13,9 @@ import Testing
         let sandbox = try DeliverySandbox()
         try withStore { store, clock throws in
             let runner = PlanRunner(store: store, performer: sandbox.client, metrics: nil)
-            let id = try store.append([DeliveryFixture.event(DeliveryFixture.leadPlan(email: "ana@example.com"), receivedAt: clock.now)])[0]
+            let id = try store.append([
+                DeliveryFixture.event(DeliveryFixture.leadPlan(email: "ana@example.com"), receivedAt: clock.now)
+            ])[0]
             try sandbox.faults(["error_rate": 1, "routes": ["POST /tasks"]])
 
             let first = try #require(try store.claim(limit: 1, now: .now(), leaseFor: .seconds(60)).first)
@@ -55,7 +57,9 @@ import Testing
         let sandbox = try DeliverySandbox()
         try withStore { store, clock throws in
             let runner = PlanRunner(store: store, performer: sandbox.client, metrics: nil)
-            let id = try store.append([DeliveryFixture.event(DeliveryFixture.leadPlan(email: "ben@example.com"), receivedAt: clock.now)])[0]
+            let id = try store.append([
+                DeliveryFixture.event(DeliveryFixture.leadPlan(email: "ben@example.com"), receivedAt: clock.now)
+            ])[0]
             // The deal is created, then the connection is reset before the answer: the runner cannot know.
             try sandbox.faults(["reset_after_commit_rate": 1, "routes": ["POST /deals"]])
             let first = try #require(try store.claim(limit: 1, now: .now(), leaseFor: .seconds(60)).first)
@@ -120,7 +124,9 @@ import Testing
         try withStore { store, clock throws in
             let performer = RecordingPerformer(sandbox.client)
             let runner = PlanRunner(store: store, performer: performer, metrics: nil)
-            let id = try store.append([DeliveryFixture.event(DeliveryFixture.leadPlan(email: "cleo@example.com"), receivedAt: clock.now)])[0]
+            let id = try store.append([
+                DeliveryFixture.event(DeliveryFixture.leadPlan(email: "cleo@example.com"), receivedAt: clock.now)
+            ])[0]
             let claimed = try #require(try store.claim(limit: 1, now: .now(), leaseFor: .seconds(60)).first)
             guard case .delivered = try runner.run(claimed) else {
                 Issue.record("the run should deliver")
@@ -130,7 +136,8 @@ import Testing
             #expect(performer.calls.map(\.operation) == [.contactUpsert, .dealCreate, .taskCreate])
             // The same key and body again: Teamopipe answers from its record instead of acting.
             let replay = sandbox.client.perform(
-                .taskCreate, input: ["title": "Call back Ana Alves", "deal": "deal_1"], idempotencyKey: "\(id.text):follow-up")
+                .taskCreate, input: ["title": "Call back Ana Alves", "deal": "deal_1"],
+                idempotencyKey: "\(id.text):follow-up")
             #expect(replay.failure == nil)
             #expect(try sandbox.count("tasks") == 1)
         }
@@ -140,8 +147,12 @@ import Testing
         try withStore { store, clock throws in
             let performer = ScriptedPerformer { _, _, _ in ScriptedPerformer.ok }
             let runner = PlanRunner(store: store, performer: performer, metrics: nil)
-            let id = try store.append([DeliveryFixture.event(DeliveryFixture.leadPlan(email: "dan@example.com"), receivedAt: clock.now)])[0]
-            for step in 0..<3 { try store.recordStepResult(id, step: step, result: Array(#"{"id":"done_\#(step)"}"#.utf8)) }
+            let id = try store.append([
+                DeliveryFixture.event(DeliveryFixture.leadPlan(email: "dan@example.com"), receivedAt: clock.now)
+            ])[0]
+            for step in 0..<3 {
+                try store.recordStepResult(id, step: step, result: Array(#"{"id":"done_\#(step)"}"#.utf8))
+            }
             try store.recordStepResult(id, step: 0, result: Array(#"{"id":"later"}"#.utf8))
             let claimed = try #require(try store.claim(limit: 1, now: .now(), leaseFor: .seconds(60)).first)
             guard case .delivered = try runner.run(claimed) else {
@@ -177,12 +188,16 @@ import Testing
     /// retries it as an operator would, runs it again, and returns the event id and the keys of the second run.
     static func keysAfterRetry(_ firstAnswer: TeamopipeOutcome) throws -> (EventID, [String]) {
         try withStore { store, clock throws in
-            let failing = ScriptedPerformer { operation, _, _ in operation == .dealCreate ? firstAnswer : ScriptedPerformer.ok }
+            let failing = ScriptedPerformer { operation, _, _ in
+                operation == .dealCreate ? firstAnswer : ScriptedPerformer.ok
+            }
             let id = try store.append([
                 DeliveryFixture.event(DeliveryFixture.leadPlan(email: "ana@example.com"), receivedAt: clock.now)
             ])[0]
             let first = try #require(try store.claim(limit: 1, now: .now(), leaseFor: .seconds(60)).first)
-            guard case .stopped(_, _, let attempt) = try PlanRunner(store: store, performer: failing, metrics: nil).run(first)
+            guard
+                case .stopped(_, _, let attempt) = try PlanRunner(store: store, performer: failing, metrics: nil).run(
+                    first)
             else { throw DeliveryTestFailure("the first run should stop at the deal") }
             try store.recordAttempt(id, attempt)
             try store.markDead(first.lease, reason: "given up")
@@ -231,7 +246,9 @@ struct DeliveryTestFailure: Error, CustomStringConvertible {
                 DeliveryFixture.event(DeliveryFixture.leadPlan(email: "slow@example.com"), receivedAt: clock.now)
             ])[0]
             let claimed = try #require(try store.claim(limit: 1, now: .now(), leaseFor: .milliseconds(100)).first)
-            guard case .leaseExpired(let step) = try PlanRunner(store: store, performer: performer, metrics: nil).run(claimed)
+            guard
+                case .leaseExpired(let step) = try PlanRunner(store: store, performer: performer, metrics: nil).run(
+                    claimed)
             else { throw DeliveryTestFailure("the run should stop when its lease runs out") }
             #expect(step == 1)
             #expect(performer.calls == 1)

@@ -25,7 +25,8 @@ final class DeliverySandbox {
             configuration: configuration, logger: Logger(level: .critical, handler: InMemoryLogHandler()))
         let address = try sandbox.start()[0]
         baseURL = "http://127.0.0.1:\(address.port)/api/v2"
-        http = try HTTPClient(configuration: HTTPClientConfiguration(requestTimeout: timeout, totalTimeout: timeout * 2))
+        http = try HTTPClient(
+            configuration: HTTPClientConfiguration(requestTimeout: timeout, totalTimeout: timeout * 2))
         client = TeamopipeClient(
             transport: HTTPTeamopipeTransport(client: http, baseURL: baseURL, apiKey: sandbox.apiKey),
             cacheTTL: .seconds(60))
@@ -154,7 +155,8 @@ final class ScriptedPerformer: StepPerformer {
 
     static let ok: TeamopipeOutcome = .success(["id": "obj_1"])
     static func unavailable(retryAfter: Duration? = nil) -> TeamopipeOutcome {
-        .transient(TeamopipeFailure(status: 503, message: "service unavailable", call: "POST /deals"), retryAfter: retryAfter)
+        .transient(
+            TeamopipeFailure(status: 503, message: "service unavailable", call: "POST /deals"), retryAfter: retryAfter)
     }
     static let invalid: TeamopipeOutcome = .permanent(
         TeamopipeFailure(

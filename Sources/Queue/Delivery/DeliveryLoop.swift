@@ -1,5 +1,5 @@
-import Foundation
 import Dispatch
+import Foundation
 import Logging
 import Rules
 import Synchronization
@@ -158,7 +158,9 @@ public final class DeliveryLoop: Sendable {
     }
 
     private func deliver(_ claimed: ClaimedEvent) {
-        let eventLogger = logger.with(["event.id": .string(claimed.event.id.text), "route": .string(claimed.event.route)])
+        let eventLogger = logger.with([
+            "event.id": .string(claimed.event.id.text), "route": .string(claimed.event.route),
+        ])
         do throws(StoreError) {
             switch try runner.run(claimed) {
             case .delivered:
@@ -174,18 +176,22 @@ public final class DeliveryLoop: Sendable {
                 try? store.release(claimed.lease)
                 eventLogger.warning(
                     "the lease ran out before the delivery finished; it goes on at the next claim (queue.lease is "
-                        + "shorter than this delivery)", ["step": .int(step), "lease_ms": .int(Int(lease.wholeMilliseconds))])
+                        + "shorter than this delivery)",
+                    ["step": .int(step), "lease_ms": .int(Int(lease.wholeMilliseconds))])
             case .stopped(_, let outcome, let attempt):
                 try store.recordAttempt(claimed.event.id, attempt)
                 metrics?.attempts.increment(labels: [outcome.className])
                 try settle(claimed, outcome: outcome, attempt: attempt, logger: eventLogger)
             }
         } catch {
-            eventLogger.error("recording a delivery failed; the event will be claimed again", ["error": .string(error.description)])
+            eventLogger.error(
+                "recording a delivery failed; the event will be claimed again", ["error": .string(error.description)])
         }
     }
 
-    private func settle(_ claimed: ClaimedEvent, outcome: TeamopipeOutcome, attempt: Attempt, logger: Logger) throws(StoreError) {
+    private func settle(_ claimed: ClaimedEvent, outcome: TeamopipeOutcome, attempt: Attempt, logger: Logger)
+        throws(StoreError)
+    {
         let failure = outcome.failure?.description ?? "unknown failure"
         switch outcome {
         case .success:
@@ -193,7 +199,9 @@ public final class DeliveryLoop: Sendable {
         case .authFailure:
             state.withLock { $0.authProblem = "Teamopipe refused the API key: \(failure)" }
             try store.release(claimed.lease)
-            logger.critical("Teamopipe refused the API key; deliveries are paused until it works again", ["error": .string(failure)])
+            logger.critical(
+                "Teamopipe refused the API key; deliveries are paused until it works again", ["error": .string(failure)]
+            )
         case .permanent:
             try store.markDead(claimed.lease, reason: failure)
             metrics?.deliveries.increment(labels: ["dead"])
@@ -204,13 +212,18 @@ public final class DeliveryLoop: Sendable {
             if backoff.isExhausted(attempts: attempt.number, age: age) {
                 try store.markDead(claimed.lease, reason: "gave up after \(attempt.number) attempts: \(failure)")
                 metrics?.deliveries.increment(labels: ["dead"])
-                logger.error("dead letter: retries exhausted", ["error": .string(failure), "attempt": .int(attempt.number)])
+                logger.error(
+                    "dead letter: retries exhausted", ["error": .string(failure), "attempt": .int(attempt.number)])
             } else {
-                let delay = backoff.delay(afterAttempt: attempt.number, random: Double.random(in: 0..<1), retryAfter: retryAfter)
+                let delay = backoff.delay(
+                    afterAttempt: attempt.number, random: Double.random(in: 0..<1), retryAfter: retryAfter)
                 try store.scheduleRetry(claimed.lease, at: Timestamp.now() + delay)
                 logger.info(
                     "delivery will be retried",
-                    ["error": .string(failure), "attempt": .int(attempt.number), "retry_in_ms": .int(Int(delay.wholeMilliseconds))])
+                    [
+                        "error": .string(failure), "attempt": .int(attempt.number),
+                        "retry_in_ms": .int(Int(delay.wholeMilliseconds)),
+                    ])
             }
         }
     }
