@@ -49,7 +49,9 @@ let package = Package(
         .testTarget(
             name: "TeamopipeTests", dependencies: ["Teamopipe", "HTTP", "JSON", "Logging", "Rules", "Sandbox"],
             swiftSettings: strictSettings),
-        .testTarget(name: "QueueTests", dependencies: ["Queue"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "QueueTests", dependencies: ["Queue", "HTTP", "JSON", "Logging", "Rules", "Sandbox", "Teamopipe"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "IntakeTests", dependencies: ["Intake", "HTTP", "JSON", "Rules", "TestSupport", "dealhook"],
             swiftSettings: strictSettings),
@@ -58,6 +60,7 @@ let package = Package(
             name: "SandboxTests", dependencies: ["Sandbox", "HTTP", "JSON", "TestSupport", "dealhook"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "AppTests", dependencies: ["App", "HTTP", "TestSupport", "dealhook"], swiftSettings: strictSettings),
+            name: "AppTests", dependencies: ["App", "HTTP", "JSON", "Queue", "TestSupport", "dealhook"],
+            swiftSettings: strictSettings),
     ]
 )

@@ -54,7 +54,7 @@ public final class Service: Sendable {
         let queueMetrics = QueueMetrics(registry: registry)
         let delivery = DeliveryLoop(
             store: store, performer: connection.client, policy: config.queue.retry,
-            concurrency: config.queue.concurrency, logger: logger.with(["component": "delivery"]),
+            concurrency: config.queue.concurrency, lease: config.queue.lease, logger: logger.with(["component": "delivery"]),
             metrics: DeliveryMetrics(registry: registry))
         let readiness = Readiness(checks: [
             .init(name: "config", ok: true, detail: nil),

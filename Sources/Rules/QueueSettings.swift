@@ -10,16 +10,21 @@ public struct QueueSettings: Sendable, Equatable {
     public var retainDelivered: Duration
     /// Backoff between attempts (key `retry`).
     public var retry: RetryPolicy
+    /// How long a delivery worker holds a claimed event before another may take it (key `lease`): after a crash,
+    /// the events that were being delivered wait this long. Longer than the slowest delivery of one event.
+    public var lease: Duration
 
     public init(
         path: String = "data/dealhook.sqlite", concurrency: Int = 8, maxPending: Int = 100_000,
-        retainDelivered: Duration = .seconds(7 * 86_400), retry: RetryPolicy = RetryPolicy()
+        retainDelivered: Duration = .seconds(7 * 86_400), retry: RetryPolicy = RetryPolicy(),
+        lease: Duration = .seconds(300)
     ) {
         self.path = path
         self.concurrency = concurrency
         self.maxPending = maxPending
         self.retainDelivered = retainDelivered
         self.retry = retry
+        self.lease = lease
     }
 }
 
@@ -54,7 +59,7 @@ public struct RetryPolicy: Sendable, Equatable {
 
 extension QueueSettings {
     static let pathVariable = "DEALHOOK_QUEUE"
-    private static let keys = ["path", "concurrency", "max_pending", "retain_delivered", "retry"]
+    private static let keys = ["path", "concurrency", "max_pending", "retain_delivered", "retry", "lease"]
     private static let retryKeys = ["base", "max_delay", "max_attempts", "max_age", "jitter"]
 
     init(node: YAMLNode?, environment: [String: String], diagnostics: inout ConfigDiagnostics) {
@@ -66,6 +71,7 @@ extension QueueSettings {
             section.read("max_pending", YAMLNode.positiveInteger(at:), into: &maxPending, diagnostics: &diagnostics)
             section.read(
                 "retain_delivered", YAMLNode.positiveDuration(at:), into: &retainDelivered, diagnostics: &diagnostics)
+            section.read("lease", YAMLNode.positiveDuration(at:), into: &lease, diagnostics: &diagnostics)
             if let retrySection = ConfigSection(section["retry"], path: "queue.retry", diagnostics: &diagnostics) {
                 retrySection.reportUnknownKeys(known: Self.retryKeys, diagnostics: &diagnostics)
                 retrySection.read("base", YAMLNode.positiveDuration(at:), into: &retry.base, diagnostics: &diagnostics)

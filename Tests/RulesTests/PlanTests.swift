@@ -45,14 +45,3 @@ import Testing
         }
     }
 }
-
-@Suite struct PlanRevisionTests {
-    @Test func revisionsChangeTheIdempotencyKeysAndRoundTrip() throws {
-        var plan = PlanTests.plan
-        #expect(plan.idempotencyKey(eventID: "evt_1", step: plan.steps[1]) == "evt_1:deal")
-        #expect(!plan.jsonText.contains("revision"))
-        plan.revision = 2
-        #expect(plan.idempotencyKey(eventID: "evt_1", step: plan.steps[1]) == "evt_1:deal:r2")
-        #expect(try Plan(json: try JSONValue(parsing: plan.jsonText)).revision == 2)
-    }
-}

@@ -85,11 +85,9 @@ extension EventReplanner {
         let event = detail.event
         guard event.status == .dead || event.status == .retrying else { return .notRetryable(event.status) }
         let outcome = replan(event)
-        guard case .planned(var plan) = outcome else { return .notPlanned(outcome) }
+        guard case .planned(let plan) = outcome else { return .notPlanned(outcome) }
         guard !plan.steps.isEmpty else { return .noSteps }
-        let stored = Self.storedPlan(of: event)
-        plan.revision = (stored?.revision ?? 0) + 1
-        let kept = Self.unchangedPrefix(stored, plan)
+        let kept = Self.unchangedPrefix(Self.storedPlan(of: event), plan)
         guard try store.retry(id, replacingPlan: plan.jsonValue.jsonBytes, subject: plan.subject, keepingSteps: kept)
         else {
             // It changed status between the read and the write (a worker claimed it, another operator acted).

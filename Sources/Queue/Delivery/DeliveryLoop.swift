@@ -1,5 +1,5 @@
-import Foundation
 import Dispatch
+import Foundation
 import Logging
 import Rules
 import Synchronization
@@ -16,6 +16,10 @@ public final class DeliveryLoop: Sendable {
     public static let defaultLease: Duration = .seconds(300)
     /// The longest the scheduler sleeps without a wake-up, so that retries come due on time.
     static let maxIdleWait: Duration = .seconds(1)
+    /// While Teamopipe refuses the key, the first probe comes after this; each failed one doubles the wait.
+    static let firstProbeDelay: Duration = .seconds(1)
+    /// The longest wait between probes: how late deliveries may resume after the key works again.
+    static let maxProbeDelay: Duration = .seconds(30)
 
     private let store: any EventStore
     private let runner: PlanRunner
@@ -94,16 +98,18 @@ public final class DeliveryLoop: Sendable {
     public var pausedRoutes: Set<String> { state.withLock { $0.pausedRoutes } }
 
     private func schedule() {
-        var probeDelay = Duration.seconds(1)
+        var probeDelay = Self.firstProbeDelay
         while !state.withLock({ $0.stopping }) {
             if let problem = authProblem {
-                _ = store.wakeUp.wait(timeout: probeDelay)
+                // The wait is by the clock: appends wake the loop all the time, and probing (and doubling the
+                // delay) at each wake-up took the delay to its ceiling within a few form posts of an outage.
+                guard waitForProbe(after: probeDelay) else { break }
                 if case .success = runner.performer.probe() {
                     state.withLock { $0.authProblem = nil }
                     logger.notice("Teamopipe accepts the API key again; deliveries resume", ["was": .string(problem)])
-                    probeDelay = .seconds(1)
+                    probeDelay = Self.firstProbeDelay
                 } else {
-                    probeDelay = min(probeDelay * 2, .seconds(30))
+                    probeDelay = min(probeDelay * 2, Self.maxProbeDelay)
                 }
                 continue
             }
@@ -133,6 +139,17 @@ public final class DeliveryLoop: Sendable {
         idle.signal()
     }
 
+    /// Sleeps `delay`, whatever wakes the store meanwhile; false if the loop is stopping.
+    private func waitForProbe(after delay: Duration) -> Bool {
+        let deadline = ContinuousClock.now + delay
+        while !state.withLock({ $0.stopping }) {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { return true }
+            _ = store.wakeUp.wait(timeout: left)
+        }
+        return false
+    }
+
     /// Until the next retry comes due, at most `maxIdleWait`.
     private func waitTime(paused: Set<String>) -> Duration {
         guard let next = try? store.nextDueAt(excludingRoutes: paused) else { return Self.maxIdleWait }
@@ -141,7 +158,9 @@ public final class DeliveryLoop: Sendable {
     }
 
     private func deliver(_ claimed: ClaimedEvent) {
-        let eventLogger = logger.with(["event.id": .string(claimed.event.id.text), "route": .string(claimed.event.route)])
+        let eventLogger = logger.with([
+            "event.id": .string(claimed.event.id.text), "route": .string(claimed.event.route),
+        ])
         do throws(StoreError) {
             switch try runner.run(claimed) {
             case .delivered:
@@ -152,17 +171,27 @@ public final class DeliveryLoop: Sendable {
                 try store.markDead(claimed.lease, reason: "the stored plan cannot be read: \(problem)")
                 metrics?.deliveries.increment(labels: ["dead"])
                 eventLogger.error("dead letter: unreadable plan", ["error": .string(problem)])
+            case .leaseExpired(let step):
+                // Due again at once if no one took it meanwhile; if someone did, theirs it is.
+                try? store.release(claimed.lease)
+                eventLogger.warning(
+                    "the lease ran out before the delivery finished; it goes on at the next claim (queue.lease is "
+                        + "shorter than this delivery)",
+                    ["step": .int(step), "lease_ms": .int(Int(lease.wholeMilliseconds))])
             case .stopped(_, let outcome, let attempt):
                 try store.recordAttempt(claimed.event.id, attempt)
                 metrics?.attempts.increment(labels: [outcome.className])
                 try settle(claimed, outcome: outcome, attempt: attempt, logger: eventLogger)
             }
         } catch {
-            eventLogger.error("recording a delivery failed; the event will be claimed again", ["error": .string(error.description)])
+            eventLogger.error(
+                "recording a delivery failed; the event will be claimed again", ["error": .string(error.description)])
         }
     }
 
-    private func settle(_ claimed: ClaimedEvent, outcome: TeamopipeOutcome, attempt: Attempt, logger: Logger) throws(StoreError) {
+    private func settle(_ claimed: ClaimedEvent, outcome: TeamopipeOutcome, attempt: Attempt, logger: Logger)
+        throws(StoreError)
+    {
         let failure = outcome.failure?.description ?? "unknown failure"
         switch outcome {
         case .success:
@@ -170,7 +199,9 @@ public final class DeliveryLoop: Sendable {
         case .authFailure:
             state.withLock { $0.authProblem = "Teamopipe refused the API key: \(failure)" }
             try store.release(claimed.lease)
-            logger.critical("Teamopipe refused the API key; deliveries are paused until it works again", ["error": .string(failure)])
+            logger.critical(
+                "Teamopipe refused the API key; deliveries are paused until it works again", ["error": .string(failure)]
+            )
         case .permanent:
             try store.markDead(claimed.lease, reason: failure)
             metrics?.deliveries.increment(labels: ["dead"])
@@ -181,13 +212,18 @@ public final class DeliveryLoop: Sendable {
             if backoff.isExhausted(attempts: attempt.number, age: age) {
                 try store.markDead(claimed.lease, reason: "gave up after \(attempt.number) attempts: \(failure)")
                 metrics?.deliveries.increment(labels: ["dead"])
-                logger.error("dead letter: retries exhausted", ["error": .string(failure), "attempt": .int(attempt.number)])
+                logger.error(
+                    "dead letter: retries exhausted", ["error": .string(failure), "attempt": .int(attempt.number)])
             } else {
-                let delay = backoff.delay(afterAttempt: attempt.number, random: Double.random(in: 0..<1), retryAfter: retryAfter)
+                let delay = backoff.delay(
+                    afterAttempt: attempt.number, random: Double.random(in: 0..<1), retryAfter: retryAfter)
                 try store.scheduleRetry(claimed.lease, at: Timestamp.now() + delay)
                 logger.info(
                     "delivery will be retried",
-                    ["error": .string(failure), "attempt": .int(attempt.number), "retry_in_ms": .int(Int(delay.components.seconds * 1000))])
+                    [
+                        "error": .string(failure), "attempt": .int(attempt.number),
+                        "retry_in_ms": .int(Int(delay.wholeMilliseconds)),
+                    ])
             }
         }
     }

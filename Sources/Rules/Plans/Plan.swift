@@ -11,22 +11,12 @@ public struct Plan: Sendable, Hashable, Codable {
     public var steps: [PlanStep]
     /// The key that orders delivery of events about the same person (a contact's e-mail), when known.
     public var subject: String?
-    /// 0 for the plan an event was accepted with; each operator re-plan adds 1, so that the changed steps carry
-    /// new idempotency keys (the API would refuse an old key with a different body).
-    public var revision: Int
 
-    public init(route: String, rules: [String], steps: [PlanStep], subject: String?, revision: Int = 0) {
+    public init(route: String, rules: [String], steps: [PlanStep], subject: String?) {
         self.route = route
         self.rules = rules
         self.steps = steps
         self.subject = subject
-        self.revision = revision
-    }
-
-    /// The `Idempotency-Key` of step `step` of event `eventID`: `<event id>:<step id>`, with `:r<revision>` after
-    /// a re-plan.
-    public func idempotencyKey(eventID: String, step: PlanStep) -> String {
-        revision == 0 ? "\(eventID):\(step.id)" : "\(eventID):\(step.id):r\(revision)"
     }
 
     /// The plan as compact JSON with sorted keys, as stored and as `dealhook try` prints it.
@@ -39,7 +29,6 @@ public struct Plan: Sendable, Hashable, Codable {
             "steps": .array(steps.map(\.jsonValue)),
         ]
         if let subject { object["subject"] = .string(subject) }
-        if revision != 0 { object["revision"] = .number(Double(revision)) }
         return .object(object)
     }
 
@@ -55,7 +44,6 @@ public struct Plan: Sendable, Hashable, Codable {
         }
         self.steps = try steps.map { value throws(PlanDecodingError) in try PlanStep(json: value) }
         subject = json["subject"]?.stringValue
-        revision = json["revision"]?.intValue ?? 0
     }
 
     public func encode(to encoder: any Encoder) throws {
