@@ -13,7 +13,7 @@ struct BaselineResponder: HTTPResponder {
         case ("GET", "/healthz"):
             writer.write(Self.healthy)
         case ("POST", let path):
-            store.store(path: path, body: request.body) { id in
+            store.store(path: String(path), body: request.body) { id in
                 guard let id else { return writer.write(Self.unavailable) }
                 writer.write(HTTPResponse(status: .accepted, contentType: "application/json", body: #"{"ok":true,"id":"\#(id)"}"#))
             }
