@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "HTTP", targets: ["HTTP"]),
         // `HTTPServer` takes a `Logger`, so a package using `HTTP` (bench/io-models) needs this one too.
         .library(name: "Logging", targets: ["Logging"]),
+        // The Teamopipe client, for bench/client (deal creation against the sandbox from N callers).
+        .library(name: "Teamopipe", targets: ["Teamopipe"]),
     ],
     targets: [
         // System libraries, each with its Debian provider.

@@ -139,3 +139,54 @@ bench_header() {
     echo "# $bench_script $1; $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg);" \
         "wrk -t$bench_threads -d$bench_duration (warm-up $bench_warmup), keep-alive; peak RSS is VmHWM over all runs"
 }
+
+# --- Used by bench/intake, bench/client and bench/delivery ---
+
+# The median of the numbers given (the mean of the middle two for an even count).
+bench_median() {
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+        if (NR == 0) { print "?"; exit }
+        if (NR % 2) { print v[(NR + 1) / 2] } else { printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 } }'
+}
+
+# Loads URL $3 of server $1 (process $2) with $4 keep-alive connections and the wrk Lua script $5 (empty for a
+# plain GET), keeping wrk's output in $6. Sets rps, p50 and p99 (ms), requests, non2xx (wrk's non-2xx-or-3xx
+# count), socket_errors, and ok_rps: responses that were not counted as non-2xx, per second.
+bench_wrk() {
+    local name=$1 pid=$2 url=$3 count=$4 script=$5 file=$6 args seconds
+    args=(-t"$bench_threads" -c"$count")
+    if [ -n "$script" ]; then args+=(-s "$script"); fi
+    echo "$bench_script: $name, $count connections, $bench_duration" >&2
+    if [ "$bench_warmup" != "0" ]; then
+        wrk "${args[@]}" -d"$bench_warmup" "$url" >"$bench_work/warm-up.txt" 2>&1 ||
+            bench_fail "wrk warm-up against $name failed: $(cat "$bench_work/warm-up.txt")"
+    fi
+    wrk "${args[@]}" -d"$bench_duration" --latency "$url" >"$file" 2>&1 ||
+        bench_fail "wrk against $name failed: $(cat "$file")"
+    kill -0 "$pid" 2>/dev/null || bench_fail "$name died under load; its log: $bench_work/$name.log"
+    bench_wrk_figures "$file"
+    [ -n "$rps" ] || bench_fail "could not read wrk's output for $name: $file"
+    if [ "$non2xx" != 0 ] || [ "$socket_errors" != 0 ]; then
+        echo "$bench_script: warning: $name at $count connections: $non2xx non-2xx, $socket_errors socket errors" >&2
+    fi
+}
+
+# Reads the figures of bench_wrk from wrk's output file $1.
+bench_wrk_figures() {
+    local file=$1 seconds
+    rps=$(awk '/^Requests\/sec:/ { print $2 }' "$file")
+    p50=$(bench_to_ms "$(awk '$1 == "50%" { print $2 }' "$file")")
+    p99=$(bench_to_ms "$(awk '$1 == "99%" { print $2 }' "$file")")
+    requests=$(awk '/ requests in / { print $1 }' "$file")
+    seconds=$(bench_to_ms "$(awk '/ requests in / { sub(/,$/, "", $4); print $4 }' "$file")")
+    non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$file")
+    non2xx=${non2xx:-0}
+    socket_errors=$(sed -n 's/^  Socket errors: //p' "$file" | tr -cs '0-9' ' ' | awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i; print s }')
+    socket_errors=${socket_errors:-0}
+    ok_rps=$(awk -v r="${requests:-0}" -v n="$non2xx" -v ms="$seconds" 'BEGIN { if (ms > 0) printf "%.0f", (r - n) / (ms / 1000); else print 0 }')
+}
+
+# The value of a Prometheus sample in the text $1 whose line starts with $2 (name and labels), summed; 0 if none.
+bench_metric() {
+    awk -v prefix="$2" 'index($0, prefix) == 1 { s += $NF } END { printf "%.0f\n", s }' <<<"$1"
+}
