@@ -131,7 +131,10 @@ public final class DeliveryLoop: Sendable {
                     store.wakeUp.signal()
                 }
             }
-            if claimed.isEmpty || claimed.count == free {
+            if claimed.count == free {
+                // Every worker is busy: a finishing one signals the wake-up.
+                _ = store.wakeUp.wait(timeout: Self.maxIdleWait)
+            } else if claimed.isEmpty {
                 _ = store.wakeUp.wait(timeout: waitTime(paused: paused))
             }
         }
@@ -150,11 +153,13 @@ public final class DeliveryLoop: Sendable {
         return false
     }
 
-    /// Until the next retry comes due, at most `maxIdleWait`.
+    /// Nothing could be claimed: wait until the next retry comes due, at most `maxIdleWait`. An event that is due
+    /// but was not claimed waits behind an earlier one of its subject, and only a worker finishing (which signals
+    /// the wake-up) can free it, so it is no reason to poll.
     private func waitTime(paused: Set<String>) -> Duration {
         guard let next = try? store.nextDueAt(excludingRoutes: paused) else { return Self.maxIdleWait }
         let wait = next - Timestamp.now()
-        return min(max(wait, .milliseconds(1)), Self.maxIdleWait)
+        return wait > .zero ? min(wait, Self.maxIdleWait) : Self.maxIdleWait
     }
 
     private func deliver(_ claimed: ClaimedEvent) {
