@@ -107,6 +107,9 @@ struct DeliveryEndToEndTests {
         let metrics = try running.metrics()
         #expect(metrics.contains(#"dealhook_intake_requests_total{route="website-contact",outcome="accepted"} 1"#))
         #expect(metrics.contains(#"dealhook_deliveries_total{outcome="delivered"} 2"#))
+        #expect(
+            metrics.contains(
+                #"dealhook_teamopipe_call_duration_seconds_count{operation="deal.create",outcome="success",status="2xx"} 1"#))
         #expect(metrics.contains(#"dealhook_queue_events{status="done"} 2"#), "the repeated Stripe event is not stored again")
     }
 

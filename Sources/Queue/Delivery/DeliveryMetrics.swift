@@ -15,12 +15,18 @@ public struct DeliveryMetrics: Sendable {
             name: "dealhook_delivery_attempts_total", help: "Delivery attempts that did not finish an event, by class.",
             labelNames: ["class"])
         apiDuration = registry.histogram(
-            name: "dealhook_teamopipe_call_duration_seconds", help: "Teamopipe operations, by operation and outcome.",
-            labelNames: ["operation", "outcome"])
+            name: "dealhook_teamopipe_call_duration_seconds",
+            help: "Teamopipe operations, by operation, outcome and HTTP status (2xx, the failing status, or none).",
+            labelNames: ["operation", "outcome", "status"])
     }
 
     func recordCall(operation: String, outcome: TeamopipeOutcome, seconds duration: Duration) {
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        apiDuration.observe(seconds, labels: [operation, outcome.className])
+        let status: String =
+            switch outcome {
+            case .success: "2xx"
+            default: outcome.failure?.status.map(String.init) ?? "none"
+            }
+        apiDuration.observe(seconds, labels: [operation, outcome.className, status])
     }
 }
