@@ -184,7 +184,9 @@ public final class DeliveryLoop: Sendable {
                         + "shorter than this delivery)",
                     ["step": .int(step), "lease_ms": .int(Int(lease.wholeMilliseconds))])
             case .stopped(_, let outcome, let attempt):
-                try store.recordAttempt(claimed.event.id, attempt)
+                // A 401 is the key's fault, not the event's: it is released unharmed, with no attempt counted.
+                let keyRefused = if case .authFailure = outcome { true } else { false }
+                if !keyRefused { try store.recordAttempt(claimed.event.id, attempt) }
                 metrics?.attempts.increment(labels: [outcome.className])
                 try settle(claimed, outcome: outcome, attempt: attempt, logger: eventLogger)
             }
