@@ -4,19 +4,19 @@ import Metrics
 
 /// The application's answer to every request: routing, request ids, problem bodies, metrics and the log line.
 struct DealhookResponder: HTTPResponder {
-    private let router: Router
+    private let routes: RouterBox
     private let metrics: HTTPMetrics
     private let logger: Logger
     private let maxBodySize: Int
 
-    init(router: Router, metrics: HTTPMetrics, logger: Logger, maxBodySize: Int) {
-        self.router = router
+    init(routes: RouterBox, metrics: HTTPMetrics, logger: Logger, maxBodySize: Int) {
+        self.routes = routes
         self.metrics = metrics
         self.logger = logger
         self.maxBodySize = maxBodySize
     }
 
-    func bodyLimit(for head: HTTPRequestHead) -> Int { router.bodyLimit(for: head) ?? maxBodySize }
+    func bodyLimit(for head: HTTPRequestHead) -> Int { routes.router.bodyLimit(for: head) ?? maxBodySize }
 
     func respond(to request: HTTPRequest, context: HTTPRequestContext, writer: HTTPResponseWriter) {
         let requestID = RequestID.resolve(sent: request.head.headers["X-Request-Id"])
@@ -32,7 +32,7 @@ struct DealhookResponder: HTTPResponder {
             record(request, response: response, route: route, requestID: requestID, context: context)
             writer.write(response)
         }
-        switch router.match(request.head) {
+        switch routes.router.match(request.head) {
         case .handler(let handler, let name):
             handler(request, context) { response in finish(response, name) }
         case .methodNotAllowed(let allow, let name):

@@ -1,4 +1,5 @@
 import HTTP
+import Synchronization
 
 /// Matches a request to a route by exact path, or else by a path template (`/admin/events/{id}`, or `/admin/*`
 /// for anything below), and answers 404 and 405 (with `Allow`) for the rest.
@@ -139,5 +140,19 @@ struct PathTemplate: Sendable {
             bytes.append(value)
         }
         return String(validating: bytes, as: UTF8.self)
+    }
+}
+
+/// The router in use, replaced whole by a config reload; requests already matched finish with the old one.
+final class RouterBox: Sendable {
+    private let current: Mutex<Router>
+
+    init(_ router: Router) {
+        current = Mutex(router)
+    }
+
+    var router: Router {
+        get { current.withLock { $0 } }
+        set { current.withLock { $0 = newValue } }
     }
 }

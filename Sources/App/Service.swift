@@ -29,11 +29,11 @@ public struct ServiceOptions: Sendable {
 /// loop and the Teamopipe client, wired from a loaded config.
 public final class Service: Sendable {
     private let server: HTTPServer
-    private let store: any EventStore
-    private let delivery: DeliveryLoop
+    private let parts: Parts
+    private let routes: RouterBox
+    private let options: ServiceOptions
+    private let teamopipeSettings: Mutex<TeamopipeSettings>
     private let sweeper: RetentionSweeper
-    private let connection: TeamopipeConnection
-    private let readiness: Readiness
     private let shutdownTimeout: Duration
     private let logger: Logger
 
@@ -50,53 +50,25 @@ public final class Service: Sendable {
             throw error
         }
         let registry = MetricsRegistry()
-        let httpMetrics = HTTPMetrics(registry: registry)
-        let queueMetrics = QueueMetrics(registry: registry)
+        let performer = SwitchablePerformer(connection)
         let delivery = DeliveryLoop(
-            store: store, performer: connection.client, policy: config.queue.retry,
+            store: store, performer: performer, policy: config.queue.retry,
             concurrency: config.queue.concurrency, lease: config.queue.lease, logger: logger.with(["component": "delivery"]),
             metrics: DeliveryMetrics(registry: registry))
-        let readiness = Readiness(checks: [
-            .init(name: "config", ok: true, detail: nil),
-            .init(name: "listening", ok: false, detail: "not started"),
-            .init(name: "queue", ok: true, detail: config.queue.path),
-            .init(name: "teamopipe", ok: true, detail: connection.baseURL),
-        ])
-        let serverBox = ServerReference()
-        var router = Router()
-        let healthy = HTTPResponse(status: .ok, contentType: "application/json", body: #"{"status":"ok"}"#)
-        router.add("GET", "/healthz", answer: { _ in healthy })
-        router.add("GET", "/readyz", answer: { _ in
-            let problem = delivery.authProblem
-            readiness.set("teamopipe", ok: problem == nil, detail: problem ?? connection.baseURL)
-            return readiness.response()
-        })
-        router.add("GET", "/metrics", answer: { _ in
-            httpMetrics.openConnections.set(Double(serverBox.server?.openConnections ?? 0))
-            queueMetrics.refresh(from: store)
-            return HTTPResponse(status: .ok, contentType: MetricsRegistry.contentType, body: registry.render())
-        })
-        let ids = EventID.Generator()
-        let captchaClient = try? HTTPClient(
-            configuration: HTTPClientConfiguration(userAgent: "dealhook/\(DealhookVersion.current)"))
-        for route in config.routes {
-            let intake = RouteIntake(route: route, client: captchaClient)
-            if let reason = intake.disabledReason {
-                logger.warning("route disabled: it answers 503 until its secret is set", ["route": .string(route.name), "reason": .string(reason)])
-            }
-            let handler = IntakeHandler(
-                intake: intake, store: store, ids: ids, maxPending: config.queue.maxPending,
-                outcomes: queueMetrics.intake, logger: logger)
-            let methods = route.kind == .form ? ["POST", "OPTIONS"] : ["POST"]
-            for method in methods {
-                router.add(method, route.path, name: route.path, bodyLimit: route.maxBodySize) { request, context, respond in
-                    handler.handle(request, context, respond)
-                }
-            }
-        }
-        AdminAPI.mount(
-            on: &router, settings: config.admin, store: store, delivery: delivery, routes: config.routes,
-            logger: logger.with(["component": "admin"]))
+        let parts = Parts(
+            store: store, delivery: delivery, performer: performer,
+            readiness: Readiness(checks: [
+                .init(name: "config", ok: true, detail: nil),
+                .init(name: "listening", ok: false, detail: "not started"),
+                .init(name: "queue", ok: true, detail: config.queue.path),
+                .init(name: "teamopipe", ok: true, detail: connection.baseURL),
+            ]),
+            registry: registry, httpMetrics: HTTPMetrics(registry: registry),
+            queueMetrics: QueueMetrics(registry: registry), serverBox: ServerReference(), ids: EventID.Generator(),
+            captchaClient: try? HTTPClient(
+                configuration: HTTPClientConfiguration(userAgent: "dealhook/\(DealhookVersion.current)")),
+            logger: logger)
+        let routes = RouterBox(Self.router(for: config, parts))
         let settings = config.server
         let configuration = HTTPServerConfiguration(
             addresses: addresses,
@@ -109,16 +81,95 @@ public final class Service: Sendable {
                 maxHeaderCount: settings.maxHeaderCount),
             maxInflatedBodySize: settings.maxInflatedBodySize)
         let responder = DealhookResponder(
-            router: router, metrics: httpMetrics, logger: logger, maxBodySize: settings.maxBodySize)
+            routes: routes, metrics: parts.httpMetrics, logger: logger, maxBodySize: settings.maxBodySize)
         server = HTTPServer(configuration: configuration, responder: responder, logger: logger)
-        serverBox.server = server
-        self.store = store
-        self.delivery = delivery
+        parts.serverBox.server = server
+        self.parts = parts
+        self.routes = routes
+        self.options = options
+        teamopipeSettings = Mutex(config.teamopipe)
         sweeper = RetentionSweeper(store: store, retention: config.queue.retainDelivered, logger: logger)
-        self.connection = connection
-        self.readiness = readiness
         self.shutdownTimeout = settings.shutdownTimeout
         self.logger = logger
+    }
+
+    /// What the routes are built from, kept for a reload.
+    private struct Parts: Sendable {
+        let store: any EventStore
+        let delivery: DeliveryLoop
+        let performer: SwitchablePerformer
+        let readiness: Readiness
+        let registry: MetricsRegistry
+        let httpMetrics: HTTPMetrics
+        let queueMetrics: QueueMetrics
+        let serverBox: ServerReference
+        let ids: EventID.Generator
+        let captchaClient: HTTPClient?
+        let logger: Logger
+    }
+
+    /// The operational endpoints, the config's routes and the admin API.
+    private static func router(for config: DealhookConfig, _ parts: Parts) -> Router {
+        var router = Router()
+        let healthy = HTTPResponse(status: .ok, contentType: "application/json", body: #"{"status":"ok"}"#)
+        router.add("GET", "/healthz", answer: { _ in healthy })
+        router.add("GET", "/readyz", answer: { _ in
+            let problem = parts.delivery.authProblem
+            parts.readiness.set("teamopipe", ok: problem == nil, detail: problem ?? parts.performer.connection.baseURL)
+            return parts.readiness.response()
+        })
+        router.add("GET", "/metrics", answer: { _ in
+            parts.httpMetrics.openConnections.set(Double(parts.serverBox.server?.openConnections ?? 0))
+            parts.queueMetrics.refresh(from: parts.store)
+            return HTTPResponse(status: .ok, contentType: MetricsRegistry.contentType, body: parts.registry.render())
+        })
+        for route in config.routes {
+            let intake = RouteIntake(route: route, client: parts.captchaClient)
+            if let reason = intake.disabledReason {
+                parts.logger.warning(
+                    "route disabled: it answers 503 until its secret is set",
+                    ["route": .string(route.name), "reason": .string(reason)])
+            }
+            let handler = IntakeHandler(
+                intake: intake, store: parts.store, ids: parts.ids, maxPending: config.queue.maxPending,
+                outcomes: parts.queueMetrics.intake, logger: parts.logger)
+            let methods = route.kind == .form ? ["POST", "OPTIONS"] : ["POST"]
+            for method in methods {
+                router.add(method, route.path, name: route.path, bodyLimit: route.maxBodySize) { request, context, respond in
+                    handler.handle(request, context, respond)
+                }
+            }
+        }
+        AdminAPI.mount(
+            on: &router, settings: config.admin, store: parts.store, delivery: parts.delivery, routes: config.routes,
+            logger: parts.logger.with(["component": "admin"]))
+        return router
+    }
+
+    /// Applies a newly loaded config without a restart: the routes, their rules and intake settings, the admin
+    /// token, and the Teamopipe base URL, key and client settings (deliveries paused by a refused key resume at
+    /// once with a new one). The server's addresses and limits and the queue's settings need a restart; a change
+    /// to them is logged and otherwise ignored.
+    public func reload(_ config: DealhookConfig) {
+        routes.router = Self.router(for: config, parts)
+        let changedTeamopipe = teamopipeSettings.withLock { current -> Bool in
+            defer { current = config.teamopipe }
+            return current != config.teamopipe
+        }
+        if changedTeamopipe && !options.sandbox {
+            do {
+                let connection = try TeamopipeConnection.make(
+                    settings: config.teamopipe, sandbox: false, concurrency: config.queue.concurrency,
+                    logger: parts.logger)
+                parts.performer.replace(with: connection)
+                parts.delivery.credentialsChanged()
+            } catch {
+                parts.logger.error("the new teamopipe settings cannot be used; the old ones stay", ["error": .string(error.message)])
+            }
+        }
+        parts.logger.notice(
+            "config reloaded",
+            ["routes": .int(config.routes.count), "teamopipe_changed": .bool(changedTeamopipe && !options.sandbox)])
     }
 
     private static func bindAddresses(_ texts: [String]) throws(ServiceError) -> [BindAddress] {
@@ -153,15 +204,15 @@ public final class Service: Sendable {
     }
 
     /// The embedded sandbox's API base URL, when `--sandbox` started one.
-    public var sandboxURL: String? { connection.sandbox == nil ? nil : connection.baseURL }
+    public var sandboxURL: String? { parts.performer.connection.sandbox.map { _ in parts.performer.connection.baseURL } }
 
     /// Binds and starts serving, then starts delivering; returns the bound addresses (real ports where 0 was
     /// asked for).
     public func start() throws(ServiceError) -> [BindAddress] {
         do {
             let bound = try server.start()
-            readiness.set("listening", ok: true, detail: bound.map(\.description).joined(separator: ", "))
-            delivery.start()
+            parts.readiness.set("listening", ok: true, detail: bound.map(\.description).joined(separator: ", "))
+            parts.delivery.start()
             sweeper.start()
             return bound
         } catch {
@@ -173,23 +224,27 @@ public final class Service: Sendable {
     /// flight finish in what remains of it, then closes the queue. Returns whether everything finished in time.
     @discardableResult
     public func stop() -> Bool {
-        readiness.set("listening", ok: false, detail: "shutting down")
+        parts.readiness.set("listening", ok: false, detail: "shutting down")
         logger.info("shutting down", ["grace_seconds": .int(Int(shutdownTimeout.components.seconds))])
         let deadline = ContinuousClock.now + shutdownTimeout
         let drained = server.shutdown(gracePeriod: shutdownTimeout)
-        let delivered = delivery.stop(timeout: max(.zero, deadline - .now))
+        let delivered = parts.delivery.stop(timeout: max(.zero, deadline - .now))
         sweeper.stop()
-        store.close()
-        connection.sandbox?.shutdown()
+        parts.store.close()
+        parts.performer.connection.sandbox?.shutdown()
         logger.info("stopped", ["drained": .bool(drained), "deliveries_finished": .bool(delivered)])
         return drained && delivered
     }
 
     /// Waits for SIGTERM or SIGINT (blocked by `signals` before the service started), then stops gracefully and
     /// exits the process with status 0.
-    public func runUntilSignalled(_ signals: StopSignals) -> Never {
+    /// Each SIGHUP meanwhile calls `load` and, when it gives a config, applies it (`reload(_:)`).
+    public func runUntilSignalled(_ signals: StopSignals, load: () -> DealhookConfig? = { nil }) -> Never {
         // Waited for before logging: the log call's arguments are not evaluated when info is off.
-        let signal = signals.wait()
+        let signal = signals.wait {
+            logger.notice("SIGHUP: reloading the config")
+            if let config = load() { reload(config) }
+        }
         logger.info("signal received", ["signal": .string(signal)])
         stop()
         exit(0)

@@ -51,7 +51,16 @@ enum ServeCommand {
                 let root = String(sandbox.dropLast("/api/v2".count))
                 StandardStream.output("Teamopipe sandbox: \(sandbox) (key sandbox-key); deals: curl -H 'Authorization: Bearer sandbox-key' \(sandbox)/deals; stats: \(root)/_sandbox/stats")
             }
-            service.runUntilSignalled(signals)
+            service.runUntilSignalled(signals) {
+                do throws(ConfigDiagnostics) {
+                    return try DealhookConfig.load(file: configPath, environment: ProcessEnvironment.current())
+                } catch {
+                    logger.error(
+                        "the config has problems; the running one stays",
+                        ["problems": .list(error.errors.map { .string($0.description) })])
+                    return nil
+                }
+            }
         } catch {
             StandardStream.error("dealhook serve: \(error.description)")
             return ExitStatus.failure

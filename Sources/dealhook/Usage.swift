@@ -23,7 +23,8 @@ enum Usage {
                               [--log-level LEVEL]
 
         Accepts the config's routes, stores every accepted event in the queue and delivers it to Teamopipe,
-        until SIGTERM or SIGINT; then finishes requests and deliveries in flight and exits 0.
+        until SIGTERM or SIGINT; then finishes requests and deliveries in flight and exits 0. SIGHUP reloads the
+        config (routes, rules, admin token, Teamopipe settings; docs/operating.md).
 
         Options:
           --config PATH           the YAML config file (required)

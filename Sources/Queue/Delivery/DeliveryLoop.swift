@@ -56,6 +56,17 @@ public final class DeliveryLoop: Sendable {
     /// Why deliveries are paused, when Teamopipe refused the key; nil while they run.
     public var authProblem: String? { state.withLock { $0.authProblem } }
 
+    /// Resumes deliveries paused by a refused key at once, without waiting for a probe: the key was replaced
+    /// (a config reload). If the new key is refused too, the next delivery pauses them again.
+    public func credentialsChanged() {
+        let was = state.withLock { state -> String? in
+            defer { state.authProblem = nil }
+            return state.authProblem
+        }
+        if let was { logger.notice("the API key was replaced; deliveries resume", ["was": .string(was)]) }
+        store.wakeUp.signal()
+    }
+
     /// Starts the scheduler thread.
     public func start() {
         let started = state.withLock { state -> Bool in
@@ -104,6 +115,10 @@ public final class DeliveryLoop: Sendable {
                 // The wait is by the clock: appends wake the loop all the time, and probing (and doubling the
                 // delay) at each wake-up took the delay to its ceiling within a few form posts of an outage.
                 guard waitForProbe(after: probeDelay) else { break }
+                guard self.authProblem != nil else {
+                    probeDelay = Self.firstProbeDelay  // resumed by credentialsChanged()
+                    continue
+                }
                 if case .success = runner.performer.probe() {
                     state.withLock { $0.authProblem = nil }
                     logger.notice("Teamopipe accepts the API key again; deliveries resume", ["was": .string(problem)])
@@ -142,12 +157,12 @@ public final class DeliveryLoop: Sendable {
         idle.signal()
     }
 
-    /// Sleeps `delay`, whatever wakes the store meanwhile; false if the loop is stopping.
+    /// Sleeps `delay`, whatever wakes the store meanwhile, unless the key is replaced; false if the loop is stopping.
     private func waitForProbe(after delay: Duration) -> Bool {
         let deadline = ContinuousClock.now + delay
         while !state.withLock({ $0.stopping }) {
             let left = deadline - ContinuousClock.now
-            guard left > .zero else { return true }
+            guard left > .zero, authProblem != nil else { return true }
             _ = store.wakeUp.wait(timeout: left)
         }
         return false
