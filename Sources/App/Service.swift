@@ -33,6 +33,8 @@ public final class Service: Sendable {
     private let routes: RouterBox
     private let options: ServiceOptions
     private let teamopipeSettings: Mutex<TeamopipeSettings>
+    /// The server and queue settings the service started with, to tell an operator a reload cannot change them.
+    private let startupSettings: (server: ServerSettings, queue: QueueSettings)
     private let sweeper: RetentionSweeper
     private let shutdownTimeout: Duration
     private let logger: Logger
@@ -88,6 +90,7 @@ public final class Service: Sendable {
         self.routes = routes
         self.options = options
         teamopipeSettings = Mutex(config.teamopipe)
+        startupSettings = (config.server, config.queue)
         sweeper = RetentionSweeper(store: store, retention: config.queue.retainDelivered, logger: logger)
         self.shutdownTimeout = settings.shutdownTimeout
         self.logger = logger
@@ -166,6 +169,9 @@ public final class Service: Sendable {
             } catch {
                 parts.logger.error("the new teamopipe settings cannot be used; the old ones stay", ["error": .string(error.message)])
             }
+        }
+        if config.server != startupSettings.server || config.queue != startupSettings.queue {
+            parts.logger.warning("the server and queue settings changed; they apply after a restart")
         }
         parts.logger.notice(
             "config reloaded",
