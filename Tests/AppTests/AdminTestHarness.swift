@@ -166,28 +166,6 @@ final class ExternalSandbox {
     }
 }
 
-/// Runs the built `dealhook` with `arguments` and `environment` (the test's DEALHOOK_ variables removed).
-func runDealhook(_ arguments: [String], environment: [String: String] = [:]) throws
-    -> (status: Int32, stdout: String, stderr: String)
-{
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: DealhookProcess.executablePath)
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    for key in env.keys where key.hasPrefix("DEALHOOK_") || key.hasPrefix("TEAMOPIPE_") { env[key] = nil }
-    env.merge(environment) { $1 }
-    process.environment = env
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let output = out.fileHandleForReading.readDataToEndOfFile()
-    let error = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
-}
-
 /// An admin call that did not answer as the test needs.
 struct AdminTestError: Error, CustomStringConvertible {
     var description: String

@@ -318,46 +318,8 @@ enum DealhookRun {
     static func run(_ arguments: Arguments, environment: [String: String] = [:]) throws
         -> (status: Int32, stdout: String, stderr: String)
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: DealhookProcess.executablePath)
-        process.arguments = arguments.arguments
-        process.environment = environment
-        process.currentDirectoryURL = Repository.root
-        let input = Pipe()
-        let output = Pipe()
-        let error = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        input.fileHandleForWriting.write(Data((arguments.input ?? "").utf8))
-        try input.fileHandleForWriting.close()
-        // Standard error is read on another thread so that neither pipe can fill up and stall the child.
-        let errorData = ErrorReader(error.fileHandleForReading)
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: outputData, as: UTF8.self),
-            String(decoding: errorData.wait(), as: UTF8.self)
-        )
-    }
-
-    /// Reads a file handle to its end on a background thread.
-    private final class ErrorReader: @unchecked Sendable {
-        // `data` is written once by the reading thread before `done` is signalled, and read only after.
-        private var data = Data()
-        private let done = DispatchSemaphore(value: 0)
-
-        init(_ handle: FileHandle) {
-            Thread.detachNewThread { [self] in
-                data = handle.readDataToEndOfFile()
-                done.signal()
-            }
-        }
-
-        func wait() -> Data {
-            done.wait()
-            return data
-        }
+        try DealhookProcess.run(
+            arguments.arguments, environment: environment, inheritEnvironment: false, input: arguments.input,
+            directory: Repository.root.path)
     }
 }

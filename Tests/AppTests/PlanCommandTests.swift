@@ -47,7 +47,7 @@ struct PlanCommandTests {
     @Test func eachEventIsUnchangedChangedFailingOrWithoutItsRoute() throws {
         let (directory, ids) = try Self.acceptedEvents()
         let changed = try Self.changedConfig(in: directory)
-        let result = try runDealhook(["plan", "--config", changed])
+        let result = try DealhookProcess.run(["plan", "--config", changed])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.last == "4 events replayed: 1 unchanged, 1 changed, 1 now fails planning, 1 route gone", "\(result.stdout)")
@@ -63,25 +63,25 @@ struct PlanCommandTests {
 
         // The store is only read: every event is still delivered with its old plan.
         let stored = try JSONValue(
-            parsing: try runDealhook(["queue", "show", ids["withPhone"]!, "--config", changed, "--json"]).stdout)
+            parsing: try DealhookProcess.run(["queue", "show", ids["withPhone"]!, "--config", changed, "--json"]).stdout)
         #expect(stored["plan"]?["steps"]?[1]?["input"]?["stage"] == "Lead")
     }
 
     @Test func verboseShowsTheDiffAndFiltersNarrowTheReplay() throws {
         let (directory, ids) = try Self.acceptedEvents()
         let changed = try Self.changedConfig(in: directory)
-        let verbose = try runDealhook(["plan", "--config", changed, "--route", "contact", "--verbose"])
+        let verbose = try DealhookProcess.run(["plan", "--config", changed, "--route", "contact", "--verbose"])
         #expect(verbose.status == 0, "\(verbose.stderr)")
         #expect(verbose.stdout.contains(#"-         "stage": "Lead","#))
         #expect(verbose.stdout.contains(#"+         "stage": "Proposal","#))
         #expect(
             verbose.stdout.hasSuffix("2 events replayed: 0 unchanged, 1 changed, 1 now fails planning, 0 route gone\n"))
 
-        let callback = try runDealhook(["plan", "--config", changed, "--route", "callback", "--verbose"])
+        let callback = try DealhookProcess.run(["plan", "--config", changed, "--route", "callback", "--verbose"])
         #expect(callback.stdout.contains("\(ids["callback"]!)  callback  done  unchanged"))
 
         let json = try JSONValue(
-            parsing: try runDealhook(["plan", "--config", changed, "--since", "1d", "--json"]).stdout)
+            parsing: try DealhookProcess.run(["plan", "--config", changed, "--since", "1d", "--json"]).stdout)
         #expect(json["counts"] == ["unchanged": 1, "changed": 1, "fails": 1, "route_gone": 1])
         let outcomes = Dictionary(
             uniqueKeysWithValues: (json["events"]?.arrayValue ?? []).map {
@@ -90,13 +90,13 @@ struct PlanCommandTests {
         #expect(outcomes[ids["withoutPhone"]!] == "fails")
         #expect(outcomes[ids["newsletter"]!] == "route_gone")
 
-        let future = try runDealhook(["plan", "--config", changed, "--since", "2999-01-01T00:00:00Z"])
+        let future = try DealhookProcess.run(["plan", "--config", changed, "--since", "2999-01-01T00:00:00Z"])
         #expect(future.stdout == "0 events replayed: 0 unchanged, 0 changed, 0 now fails planning, 0 route gone\n")
-        let other = try runDealhook([
+        let other = try DealhookProcess.run([
             "plan", "--config", changed, "--queue", directory.appendingPathComponent("none.sqlite").path,
         ])
         #expect(other.status == 1)
-        #expect(try runDealhook(["plan", "--config", changed, "--since", "soon"]).status == 2)
-        #expect(try runDealhook(["plan"]).status == 2)
+        #expect(try DealhookProcess.run(["plan", "--config", changed, "--since", "soon"]).status == 2)
+        #expect(try DealhookProcess.run(["plan"]).status == 2)
     }
 }

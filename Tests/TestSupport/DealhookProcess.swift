@@ -82,18 +82,57 @@ public final class DealhookProcess {
     }
 
     /// Runs `dealhook` with `arguments` to completion and returns its exit status, stdout and stderr.
-    public static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    ///
+    /// The environment is the test's own without `DEALHOOK_*` and `TEAMOPIPE_*`, plus `environment`; with
+    /// `inheritEnvironment: false` it is exactly `environment`. `input` is written to standard input; `directory`
+    /// is the working directory (default: the test's).
+    public static func run(
+        _ arguments: [String], environment: [String: String] = [:], inheritEnvironment: Bool = true,
+        input: String? = nil, directory: String? = nil
+    ) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executablePath)
         process.arguments = arguments
+        var env = inheritEnvironment ? ProcessInfo.processInfo.environment : [:]
+        for key in env.keys where key.hasPrefix("DEALHOOK_") || key.hasPrefix("TEAMOPIPE_") { env[key] = nil }
+        env.merge(environment) { $1 }
+        process.environment = env
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let stdin = Pipe()
         let out = Pipe()
         let err = Pipe()
+        process.standardInput = stdin
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        stdin.fileHandleForWriting.write(Data((input ?? "").utf8))
+        try stdin.fileHandleForWriting.close()
+        // Standard error is read on another thread so that neither pipe can fill up and stall the child.
+        let errorData = BackgroundReader(err.fileHandleForReading)
         let output = out.fileHandleForReading.readDataToEndOfFile()
-        let error = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: output, as: UTF8.self),
+            String(decoding: errorData.wait(), as: UTF8.self)
+        )
+    }
+}
+
+/// Reads a file handle to its end on a background thread.
+private final class BackgroundReader: @unchecked Sendable {
+    // `data` is written once by the reading thread before `done` is signalled, and read only after.
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
     }
 }
