@@ -49,7 +49,7 @@ struct IntakeHandler: Sendable {
             let event = NewEvent(
                 route: route, receivedAt: now, body: request.body,
                 headers: accepted.headers.map { Header(name: $0.name, value: $0.value) }, subject: plan.subject,
-                plan: plan.jsonValue.jsonBytes, id: id, dedupeKey: accepted.dedupeKey)
+                plan: plan.jsonBytes, id: id, dedupeKey: accepted.dedupeKey)
             store.append([event]) { [outcomes, logger] result in
                 switch result {
                 case .success(let stored):

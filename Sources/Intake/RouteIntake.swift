@@ -104,9 +104,10 @@ public struct RouteIntake: Sendable {
         let input = PlanningInput(
             eventID: eventID, receivedAt: Int64(receivedAt.timeIntervalSince1970), form: content.form,
             body: content.body, query: Self.query(of: request.head.target), headers: headers)
+        let planning = route.templateContext(for: input)
         let plan: Plan
         do {
-            plan = try route.plan(for: input)
+            plan = try route.plan(in: planning)
         } catch {
             let response =
                 formResponder?.response(to: request.head, form: content.form, outcome: .invalid(error.errors))
@@ -116,7 +117,7 @@ public struct RouteIntake: Sendable {
         let dedupeKey: String?
         do {
             dedupeKey =
-                try route.dedupeKey(for: input) ?? providerEventID
+                try route.dedupeKey(in: planning) ?? providerEventID
                 ?? Self.providerEventID(in: content.body, route: route)
         } catch {
             let response =

@@ -24,6 +24,25 @@ import Testing
         )
     }
 
+    /// `jsonBytes` is written straight from the plan; it must say exactly what its `JSONValue` form says.
+    @Test func directBytesEqualTheJSONValueForm() {
+        let awkward = Plan(
+            route: "r\"oute", rules: [], steps: [
+                PlanStep(
+                    id: "z\u{1}", rule: "é", operation: .taskCreate,
+                    input: .object([
+                        "b": .array([.array([.reference(step: "s", path: [])]), .json(.null)]),
+                        "a": .object(["y": .reference(step: "t", path: ["0", "k\n"]), "x": .json(1.5)]),
+                        "Z": .json(["q": [true, false], "p": "tab\tquote\""]),
+                    ])),
+                PlanStep(id: "s", rule: "r", operation: .dealFind, input: .json([:])),
+            ], subject: nil)
+        for plan in [Self.plan, awkward] {
+            #expect(plan.jsonBytes == plan.jsonValue.jsonBytes)
+            #expect(plan.jsonText == plan.jsonValue.jsonText)
+        }
+    }
+
     @Test func roundTripsThroughJSONAndCodable() throws {
         #expect(try Plan(json: try JSONValue(parsing: Self.plan.jsonText)) == Self.plan)
         let data = try JSONEncoder().encode(Self.plan)

@@ -88,7 +88,7 @@ extension EventReplanner {
         guard case .planned(let plan) = outcome else { return .notPlanned(outcome) }
         guard !plan.steps.isEmpty else { return .noSteps }
         let kept = Self.unchangedPrefix(Self.storedPlan(of: event), plan)
-        guard try store.retry(id, replacingPlan: plan.jsonValue.jsonBytes, subject: plan.subject, keepingSteps: kept)
+        guard try store.retry(id, replacingPlan: plan.jsonBytes, subject: plan.subject, keepingSteps: kept)
         else {
             // It changed status between the read and the write (a worker claimed it, another operator acted).
             return .notRetryable((try store.event(id)?.event.status) ?? .done)

@@ -4,21 +4,22 @@ extension HMACEvidence {
     /// Stripe's shape, shared by Calendly and Paddle: `t=<unix>,v1=<hex>[,v1=<hex>…]` (Paddle: `ts=…;h1=…`).
     /// Other keys (Stripe's test-mode `v0`) are ignored; the signed bytes are `t` + `joiner` + body.
     static func timestamped(
-        _ request: SignedRequest, header: String, separator: Character, keys: (timestamp: String, signature: String),
-        joiner: String
+        _ request: SignedRequest, header: String, separator: Unicode.Scalar,
+        keys: (timestamp: String, signature: String), joiner: String
     ) -> Result<HMACEvidence, SignatureFailure> {
         guard let value = request.headers[header] else { return .failure(.missingHeader(header)) }
+        // The header is ASCII by every provider's spec: read as bytes, which is much cheaper than as Characters.
         var timestampText: Substring?
         var signatures: [[UInt8]] = []
         var sawSignature = false
-        for item in value.split(separator: separator) {
-            let item = item.drop { $0 == " " }
-            guard let equals = item.firstIndex(of: "=") else { continue }
+        for item in value.utf8.split(separator: UInt8(ascii: separator)) {
+            let item = item.drop { $0 == UInt8(ascii: " ") }
+            guard let equals = item.firstIndex(of: UInt8(ascii: "=")) else { continue }
             let key = item[..<equals]
-            let text = item[item.index(after: equals)...]
-            if key == keys.timestamp {
+            let text = Substring(item[item.index(after: equals)...])
+            if key.elementsEqual(keys.timestamp.utf8) {
                 timestampText = text
-            } else if key == keys.signature {
+            } else if key.elementsEqual(keys.signature.utf8) {
                 sawSignature = true
                 if let signature = Hex.decode(text) { signatures.append(signature) }
             }

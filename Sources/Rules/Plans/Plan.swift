@@ -20,7 +20,34 @@ public struct Plan: Sendable, Hashable, Codable {
     }
 
     /// The plan as compact JSON with sorted keys, as stored and as `dealhook try` prints it.
-    public var jsonText: String { jsonValue.jsonText }
+    public var jsonText: String { String(decoding: jsonBytes, as: UTF8.self) }
+
+    /// The bytes of `jsonValue.jsonBytes`, written straight from the plan: intake stores one per event, and
+    /// building the `JSONValue` first costs more than the writing.
+    public var jsonBytes: [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(1_024)
+        // Keys in sorted order, as JSONValue writes them: route, rules, steps, subject.
+        output.append(contentsOf: #"{"route":"#.utf8)
+        JSONValue.appendJSONString(route, to: &output)
+        output.append(contentsOf: #","rules":["#.utf8)
+        for (index, rule) in rules.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            JSONValue.appendJSONString(rule, to: &output)
+        }
+        output.append(contentsOf: #"],"steps":["#.utf8)
+        for (index, step) in steps.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            step.appendJSON(to: &output)
+        }
+        output.append(UInt8(ascii: "]"))
+        if let subject {
+            output.append(contentsOf: #","subject":"#.utf8)
+            JSONValue.appendJSONString(subject, to: &output)
+        }
+        output.append(UInt8(ascii: "}"))
+        return output
+    }
 
     /// The plan as a JSON value.
     public var jsonValue: JSONValue {
@@ -74,6 +101,19 @@ public struct PlanStep: Sendable, Hashable {
 
     var jsonValue: JSONValue {
         ["id": .string(id), "rule": .string(rule), "op": .string(operation.rawValue), "input": input.jsonValue]
+    }
+
+    /// Appends `jsonValue`'s JSON; keys in sorted order: id, input, op, rule.
+    func appendJSON(to output: inout [UInt8]) {
+        output.append(contentsOf: #"{"id":"#.utf8)
+        JSONValue.appendJSONString(id, to: &output)
+        output.append(contentsOf: #","input":"#.utf8)
+        input.appendJSON(to: &output)
+        output.append(contentsOf: #","op":"#.utf8)
+        JSONValue.appendJSONString(operation.rawValue, to: &output)
+        output.append(contentsOf: #","rule":"#.utf8)
+        JSONValue.appendJSONString(rule, to: &output)
+        output.append(UInt8(ascii: "}"))
     }
 
     init(json: JSONValue) throws(PlanDecodingError) {

@@ -61,6 +61,40 @@ public indirect enum PlanValue: Sendable, Hashable {
         }
     }
 
+    /// Appends `jsonValue`'s JSON (sorted keys) without building it.
+    func appendJSON(to output: inout [UInt8]) {
+        switch self {
+        case .json(let value):
+            value.appendJSON(to: &output)
+        case .reference(let step, let path):
+            // "$step" sorts before "path".
+            output.append(contentsOf: #"{"$step":"#.utf8)
+            JSONValue.appendJSONString(step, to: &output)
+            output.append(contentsOf: #","path":["#.utf8)
+            for (index, key) in path.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                JSONValue.appendJSONString(key, to: &output)
+            }
+            output.append(contentsOf: "]}".utf8)
+        case .array(let elements):
+            output.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                element.appendJSON(to: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .object(let members):
+            output.append(UInt8(ascii: "{"))
+            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                JSONValue.appendJSONString(member.key, to: &output)
+                output.append(UInt8(ascii: ":"))
+                member.value.appendJSON(to: &output)
+            }
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
     /// Reads the JSON form back.
     public init(json: JSONValue) {
         switch json {

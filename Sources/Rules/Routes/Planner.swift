@@ -53,7 +53,11 @@ extension RouteConfig {
     /// Templates are evaluated against the request; a template that is exactly `{{ steps.<id>.<path> }}` stays
     /// a reference, resolved at delivery. Every failing template is reported, not only the first.
     public func plan(for input: PlanningInput) throws(PlanningErrors) -> Plan {
-        let context = templateContext(for: input)
+        try plan(in: templateContext(for: input))
+    }
+
+    /// `plan(for:)` with the context already made, for a caller that also needs `dedupeKey(in:)`.
+    public func plan(in context: TemplateContext) throws(PlanningErrors) -> Plan {
         var errors: [PlanningError] = []
         var matched: [String] = []
         var steps: [PlanStep] = []
@@ -79,22 +83,28 @@ extension RouteConfig {
 
     /// The route's `dedupe` key for `input`, as text; nil when the route has none or it evaluates to null.
     public func dedupeKey(for input: PlanningInput) throws(PlanningError) -> String? {
+        try dedupeKey(in: templateContext(for: input))
+    }
+
+    /// `dedupeKey(for:)` with the context already made.
+    public func dedupeKey(in context: TemplateContext) throws(PlanningError) -> String? {
         guard let dedupe else { return nil }
         do {
-            let value = try dedupe.evaluate(in: templateContext(for: input))
+            let value = try dedupe.evaluate(in: context)
             return value.isNull ? nil : value.stringValue ?? value.jsonText
         } catch {
             throw PlanningError(error)
         }
     }
 
-    private func templateContext(for input: PlanningInput) -> TemplateContext {
-        let receivedAt = TemplateTime.format(unixSeconds: input.receivedAt).map(JSONValue.string) ?? .null
-        return TemplateContext(
+    /// What the route's templates read for `input`: its request, the event (`id`, `received_at`, `route`), and
+    /// `now` standing for the arrival time.
+    public func templateContext(for input: PlanningInput) -> TemplateContext {
+        var context = TemplateContext(
             form: input.form, body: input.body, query: input.query,
-            headers: .object(input.headers.reduce(into: [:]) { $0[$1.key.lowercased()] = .string($1.value) }),
-            event: ["id": .string(input.eventID), "received_at": receivedAt, "route": .string(name)],
-            now: input.receivedAt)
+            headers: .object(input.headers.mapValues(JSONValue.string)), now: input.receivedAt)
+        context.event = ["id": .string(input.eventID), "received_at": context.value(of: .now), "route": .string(name)]
+        return context
     }
 
     private func render(_ value: ActionValue, in context: TemplateContext, errors: inout [PlanningError]) -> PlanValue {

@@ -18,6 +18,7 @@ public struct Template: Sendable, Hashable {
     /// The roots the template reads (`form`, `steps`, …).
     public let roots: Set<TemplateRoot>
     private let segments: [TemplateSource.Segment]
+    private let bareStep: BareStep?
 
     /// Parses `text`, which starts at `location` in the config file.
     ///
@@ -44,6 +45,7 @@ public struct Template: Sendable, Hashable {
         self.segments = segments
         self.stepReferences = source.stepReferences
         self.roots = source.roots
+        self.bareStep = BareStep(segments)
     }
 
     /// Whether the template is exactly one `{{ expr }}`, so that its value keeps the expression's type.
@@ -57,20 +59,31 @@ public struct Template: Sendable, Hashable {
     /// An index is given as its decimal digits (`steps.search.items[0].id` → `["items", "0", "id"]`). Plans keep
     /// such a value as a reference until the step has run.
     public var stepReference: (step: String, path: [String])? {
-        guard segments.count == 1, case .expression(let node) = segments[0], let path = node.simplePath,
-            path.root == .steps, let step = path.keys.first?.stringValue
-        else { return nil }
-        var components: [String] = []
-        for key in path.keys.dropFirst() {
-            if let name = key.stringValue {
-                components.append(name)
-            } else if let index = key.intValue {
-                components.append(String(index))
-            } else {
-                return nil
+        bareStep.map { ($0.step, $0.path) }
+    }
+
+    /// `stepReference`, worked out once at parse time: the planner asks for it for every template of every event.
+    private struct BareStep: Sendable, Hashable {
+        var step: String
+        var path: [String]
+
+        init?(_ segments: [TemplateSource.Segment]) {
+            guard segments.count == 1, case .expression(let node) = segments[0], let path = node.simplePath,
+                path.root == .steps, let step = path.keys.first?.stringValue
+            else { return nil }
+            var components: [String] = []
+            for key in path.keys.dropFirst() {
+                if let name = key.stringValue {
+                    components.append(name)
+                } else if let index = key.intValue {
+                    components.append(String(index))
+                } else {
+                    return nil
+                }
             }
+            self.step = step
+            self.path = components
         }
-        return (step, components)
     }
 
     /// The template's value for one event.

@@ -28,9 +28,13 @@ public struct TemplateContext: Sendable {
     public var steps: JSONValue
     /// The time `now` stands for, in whole seconds since 1970-01-01T00:00:00Z. The planner sets it to the
     /// event's arrival, so that evaluating the same event twice gives the same values.
-    public var now: Int64
+    public var now: Int64 {
+        didSet { nowText = Self.text(of: now) }
+    }
 
     private var lowercasedHeaders: JSONValue
+    /// `now` as RFC 3339 text, written once rather than at every read.
+    private var nowText: JSONValue
 
     public init(
         form: JSONValue = .null, body: JSONValue = .null, query: JSONValue = .null, headers: JSONValue = .null,
@@ -43,6 +47,7 @@ public struct TemplateContext: Sendable {
         self.event = event
         self.steps = steps
         self.now = now
+        self.nowText = Self.text(of: now)
     }
 
     /// The value a root stands for.
@@ -54,14 +59,23 @@ public struct TemplateContext: Sendable {
         case .headers: lowercasedHeaders
         case .event: event
         case .steps: steps
-        case .now: TemplateTime.format(unixSeconds: now).map(JSONValue.string) ?? .null
+        case .now: nowText
         }
+    }
+
+    private static func text(of seconds: Int64) -> JSONValue {
+        TemplateTime.format(unixSeconds: seconds).map(JSONValue.string) ?? .null
     }
 
     /// Two names differing only in case keep the value of the one that sorts first, so the result does not
     /// depend on dictionary order.
     private static func lowercasingKeys(_ headers: JSONValue) -> JSONValue {
         guard case .object(let members) = headers else { return headers }
+        // The planner's headers are lowercased already (ASCII, no capitals): then there is nothing to do.
+        let needsLowercasing = members.keys.contains { key in
+            key.utf8.contains { (0x41...0x5A).contains($0) || $0 >= 0x80 }
+        }
+        guard needsLowercasing else { return headers }
         var lowercased: [String: JSONValue] = [:]
         for key in members.keys.sorted() where lowercased[key.lowercased()] == nil {
             lowercased[key.lowercased()] = members[key]

@@ -102,46 +102,70 @@ public enum TemplateTime {
         let (year, month, day) = civil(days: dayNumber)
         let (hour, minute, second) = (secondOfDay / 3_600, secondOfDay / 60 % 60, secondOfDay % 60)
         let weekday = self.weekday(days: dayNumber)
-        func padded(_ value: Int, _ width: Int, _ pad: Character = "0") -> String {
-            let digits = String(value)
-            return String(repeating: pad, count: max(0, width - digits.count)) + digits
+        // Directives are ASCII, so the format is read byte by byte; other bytes (UTF-8 included) are copied.
+        var output: [UInt8] = []
+        output.reserveCapacity(format.utf8.count + 16)
+        func padded(_ value: Int, _ width: Int, _ pad: UInt8 = UInt8(ascii: "0")) {
+            // `value` is never negative here.
+            var divisor = 1
+            var count = 1
+            while divisor <= value / 10 {
+                divisor *= 10
+                count += 1
+            }
+            for _ in count..<max(count, width) { output.append(pad) }
+            while divisor > 0 {
+                output.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
         }
-        var output = ""
-        var characters = format.makeIterator()
-        while let character = characters.next() {
-            guard character == "%", let directive = characters.next() else {
-                output.append(character)
+        func text(_ words: some StringProtocol) { output.append(contentsOf: words.utf8) }
+        var bytes = format.utf8.makeIterator()
+        while let byte = bytes.next() {
+            guard byte == UInt8(ascii: "%"), let directive = bytes.next() else {
+                output.append(byte)
                 continue
             }
             switch directive {
-            case "Y": output += padded(year, 4)
-            case "y": output += padded(year % 100, 2)
-            case "m": output += padded(month, 2)
-            case "d": output += padded(day, 2)
-            case "e": output += padded(day, 2, " ")
-            case "H": output += padded(hour, 2)
-            case "I": output += padded(hour % 12 == 0 ? 12 : hour % 12, 2)
-            case "M": output += padded(minute, 2)
-            case "S": output += padded(second, 2)
-            case "p": output += hour < 12 ? "AM" : "PM"
-            case "j": output += padded(Int(dayNumber - days(year: year, month: 1, day: 1)) + 1, 3)
-            case "a": output += weekdayNames[weekday].prefix(3)
-            case "A": output += weekdayNames[weekday]
-            case "b", "h": output += monthNames[month - 1].prefix(3)
-            case "B": output += monthNames[month - 1]
-            case "u": output += String(weekday == 0 ? 7 : weekday)
-            case "w": output += String(weekday)
-            case "Z": output += "UTC"
-            case "z": output += "+0000"
-            case "F": output += "\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2))"
-            case "T": output += "\(padded(hour, 2)):\(padded(minute, 2)):\(padded(second, 2))"
-            case "R": output += "\(padded(hour, 2)):\(padded(minute, 2))"
-            case "s": output += String(seconds)
-            case "%": output += "%"
-            default: output += "%\(directive)"
+            case UInt8(ascii: "Y"): padded(year, 4)
+            case UInt8(ascii: "y"): padded(year % 100, 2)
+            case UInt8(ascii: "m"): padded(month, 2)
+            case UInt8(ascii: "d"): padded(day, 2)
+            case UInt8(ascii: "e"): padded(day, 2, UInt8(ascii: " "))
+            case UInt8(ascii: "H"): padded(hour, 2)
+            case UInt8(ascii: "I"): padded(hour % 12 == 0 ? 12 : hour % 12, 2)
+            case UInt8(ascii: "M"): padded(minute, 2)
+            case UInt8(ascii: "S"): padded(second, 2)
+            case UInt8(ascii: "p"): text(hour < 12 ? "AM" : "PM")
+            case UInt8(ascii: "j"): padded(Int(dayNumber - days(year: year, month: 1, day: 1)) + 1, 3)
+            case UInt8(ascii: "a"): text(weekdayNames[weekday].prefix(3))
+            case UInt8(ascii: "A"): text(weekdayNames[weekday])
+            case UInt8(ascii: "b"), UInt8(ascii: "h"): text(monthNames[month - 1].prefix(3))
+            case UInt8(ascii: "B"): text(monthNames[month - 1])
+            case UInt8(ascii: "u"): padded(weekday == 0 ? 7 : weekday, 1)
+            case UInt8(ascii: "w"): padded(weekday, 1)
+            case UInt8(ascii: "Z"): text("UTC")
+            case UInt8(ascii: "z"): text("+0000")
+            case UInt8(ascii: "F"):
+                padded(year, 4)
+                output.append(UInt8(ascii: "-"))
+                padded(month, 2)
+                output.append(UInt8(ascii: "-"))
+                padded(day, 2)
+            case UInt8(ascii: "T"), UInt8(ascii: "R"):
+                padded(hour, 2)
+                output.append(UInt8(ascii: ":"))
+                padded(minute, 2)
+                if directive == UInt8(ascii: "T") {
+                    output.append(UInt8(ascii: ":"))
+                    padded(second, 2)
+                }
+            case UInt8(ascii: "s"): text(String(seconds))
+            case UInt8(ascii: "%"): output.append(UInt8(ascii: "%"))
+            default: output.append(contentsOf: [UInt8(ascii: "%"), directive])
             }
         }
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// `seconds` moved by `days` days that are Monday to Friday, the time of day kept: from a Friday or a
