@@ -38,6 +38,15 @@ import Testing
         #expect(try evaluate("now | date('\(format)')") == .string(expected))
     }
 
+    /// Formats reach `format` unchecked when they come from data: other text, non-ASCII included, is copied
+    /// as it is, and so are unknown directives and a lone `%` at the end.
+    @Test func formatCopiesWhatIsNotADirective() {
+        #expect(TemplateTime.format(1_796_398_077, "été %Y — %Q %é 5%") == "été 2026 — %Q %é 5%")
+        #expect(TemplateTime.format(1_796_398_077, "%Y%") == "2026%")
+        #expect(TemplateTime.format(-62_135_596_800, "%Y-%m-%d %j %e") == "0001-01-01 001  1")
+        #expect(TemplateTime.format(0, "%s|%H%M%S") == "0|000000")
+    }
+
     @Test func dateInputs() throws {
         #expect(try evaluate("body.created | date('%F')") == "2026-12-04")
         #expect(try evaluate("'1796398077' | date('%F')") == "2026-12-04")
