@@ -16,6 +16,9 @@ let package = Package(
         .library(name: "Logging", targets: ["Logging"]),
         // The Teamopipe client, for bench/client (deal creation against the sandbox from N callers).
         .library(name: "Teamopipe", targets: ["Teamopipe"]),
+        // The config, intake and planning, for bench/intake's `intake-cost` (instructions per accepted event).
+        .library(name: "Rules", targets: ["Rules"]),
+        .library(name: "Intake", targets: ["Intake"]),
     ],
     targets: [
         // System libraries, each with its Debian provider.

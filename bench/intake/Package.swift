@@ -23,5 +23,12 @@ let package = Package(
                 .product(name: "Logging", package: dealhook),
             ],
             swiftSettings: strictSettings),
+        .executableTarget(
+            name: "intake-cost",
+            dependencies: [
+                .product(name: "HTTP", package: dealhook), .product(name: "Intake", package: dealhook),
+                .product(name: "Rules", package: dealhook),
+            ],
+            swiftSettings: strictSettings),
     ]
 )
