@@ -150,18 +150,19 @@ bench_median() {
 }
 
 # Loads URL $3 of server $1 (process $2) with $4 keep-alive connections and the wrk Lua script $5 (empty for a
-# plain GET), keeping wrk's output in $6. Sets rps, p50 and p99 (ms), requests, non2xx (wrk's non-2xx-or-3xx
-# count), socket_errors, and ok_rps: responses that were not counted as non-2xx, per second.
+# plain GET), keeping wrk's output in $6; the warm-up runs script $7 when given (requests of its own), else $5,
+# and leaves its output in $bench_work/warm-up.txt. Sets rps, p50 and p99 (ms), requests, non2xx (wrk's
+# non-2xx-or-3xx count), socket_errors, and ok_rps: responses that were not counted as non-2xx, per second.
 bench_wrk() {
-    local name=$1 pid=$2 url=$3 count=$4 script=$5 file=$6 args seconds
+    local name=$1 pid=$2 url=$3 count=$4 script=$5 file=$6 warm_up_script=${7:-$5} args seconds
     args=(-t"$bench_threads" -c"$count")
-    if [ -n "$script" ]; then args+=(-s "$script"); fi
     echo "$bench_script: $name, $count connections, $bench_duration" >&2
     if [ "$bench_warmup" != "0" ]; then
-        wrk "${args[@]}" -d"$bench_warmup" "$url" >"$bench_work/warm-up.txt" 2>&1 ||
+        wrk "${args[@]}" ${warm_up_script:+-s "$warm_up_script"} -d"$bench_warmup" "$url" \
+            >"$bench_work/warm-up.txt" 2>&1 ||
             bench_fail "wrk warm-up against $name failed: $(cat "$bench_work/warm-up.txt")"
     fi
-    wrk "${args[@]}" -d"$bench_duration" --latency "$url" >"$file" 2>&1 ||
+    wrk "${args[@]}" ${script:+-s "$script"} -d"$bench_duration" --latency "$url" >"$file" 2>&1 ||
         bench_fail "wrk against $name failed: $(cat "$file")"
     kill -0 "$pid" 2>/dev/null || bench_fail "$name died under load; its log: $bench_work/$name.log"
     bench_wrk_figures "$file"
