@@ -26,6 +26,33 @@ import Testing
         #expect(HMAC.authenticationCode(for: [], key: [], using: .sha256).count == 32)
     }
 
+    /// A prepared key gives the one-shot codes, for every hash function, for keys shorter and longer than a
+    /// block (the latter are hashed first), for the empty key and message, and when used from many threads.
+    @Test func preparedKeysGiveTheOneShotCodes() async {
+        let keys = [bytes("Jefe"), [], [UInt8](repeating: 0xAA, count: 131), bytes("whsec_bench_0123456789abcdef")]
+        let messages = [bytes("what do ya want for nothing?"), [], [UInt8](repeating: 0x5C, count: 1_000)]
+        for key in keys {
+            let prepared = HMAC.Key(key)
+            for message in messages {
+                for function in HashFunction.allCases {
+                    #expect(
+                        prepared.authenticationCode(for: message, using: function)
+                            == HMAC.authenticationCode(for: message, key: key, using: function))
+                }
+            }
+        }
+        let shared = HMAC.Key(bytes("Jefe"))
+        let expected = HMAC.authenticationCode(for: messages[0], key: bytes("Jefe"), using: .sha256)
+        await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    (0..<200).allSatisfy { _ in shared.authenticationCode(for: messages[0], using: .sha256) == expected }
+                }
+            }
+            for await agreed in group { #expect(agreed) }
+        }
+    }
+
     @Test func sha256MatchesFIPSVectors() {
         #expect(
             Hex.encode(Digest.sha256(bytes("abc")))

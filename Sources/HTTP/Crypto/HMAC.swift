@@ -30,3 +30,61 @@ public enum HMAC {
         return Array(output.prefix(Int(length)))
     }
 }
+
+extension HMAC {
+    /// A secret made ready for many messages: OpenSSL keys one context per hash function once, and each code
+    /// starts from a copy of it, instead of looking the algorithm up and hashing the key anew for every message
+    /// (a third of the cost of verifying a webhook of a few hundred bytes).
+    ///
+    /// ```swift
+    /// let key = HMAC.Key(Array("whsec_…".utf8))
+    /// let code = key.authenticationCode(for: message, using: .sha256)
+    /// ```
+    /// Codes equal `HMAC.authenticationCode(for:key:using:)`'s. Safe to share between threads.
+    public final class Key: @unchecked Sendable {
+        // @unchecked: the keyed contexts are written only by `init` and freed by `deinit`; codes are computed on
+        // copies, and copying only reads the original.
+        private let keyed: [OpaquePointer]
+
+        /// OpenSSL's HMAC implementation, looked up once for the process. nonisolated(unsafe): an `EVP_MAC` is
+        /// immutable once fetched and OpenSSL allows its use from any thread.
+        nonisolated(unsafe) private static let algorithm: OpaquePointer? = EVP_MAC_fetch(nil, "HMAC", nil)
+
+        public init(_ key: [UInt8]) {
+            // An empty array may have no storage; OpenSSL is given a valid pointer and a zero length instead.
+            let keyBytes = key.isEmpty ? [0] : key
+            keyed = HashFunction.allCases.map { function in
+                let context = Self.algorithm.flatMap { EVP_MAC_CTX_new($0) }
+                let ready = keyBytes.withUnsafeBufferPointer { buffer in
+                    context.map { dealhook_EVP_MAC_init_hmac($0, buffer.baseAddress, key.count, function.openSSLName) }
+                }
+                // Fails only when OpenSSL cannot allocate or lacks SHA-1/2: nothing to recover from.
+                precondition(ready == 1, "OpenSSL could not key an HMAC context")
+                return context!
+            }
+        }
+
+        deinit {
+            for context in keyed { EVP_MAC_CTX_free(context) }
+        }
+
+        /// The authentication code of `message`: `hashFunction.digestLength` bytes.
+        public func authenticationCode(for message: [UInt8], using hashFunction: HashFunction) -> [UInt8] {
+            guard let context = EVP_MAC_CTX_dup(keyed[HashFunction.allCases.firstIndex(of: hashFunction)!]) else {
+                preconditionFailure("OpenSSL could not copy an HMAC context")
+            }
+            defer { EVP_MAC_CTX_free(context) }
+            var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+            var length = 0
+            let messageBytes = message.isEmpty ? [0] : message
+            let result = messageBytes.withUnsafeBufferPointer { messageBuffer in
+                output.withUnsafeMutableBufferPointer { outputBuffer in
+                    EVP_MAC_update(context, messageBuffer.baseAddress, message.count) == 1
+                        && EVP_MAC_final(context, outputBuffer.baseAddress, &length, outputBuffer.count) == 1
+                }
+            }
+            precondition(result && length == hashFunction.digestLength, "OpenSSL HMAC failed")
+            return Array(output.prefix(length))
+        }
+    }
+}

@@ -23,4 +23,13 @@ public enum HashFunction: String, Sendable, Hashable, CaseIterable {
         case .sha512: EVP_sha512()
         }
     }
+
+    /// The digest's name for OpenSSL's parameter lists.
+    var openSSLName: String {
+        switch self {
+        case .sha1: "SHA1"
+        case .sha256: "SHA256"
+        case .sha512: "SHA512"
+        }
+    }
 }

@@ -19,6 +19,8 @@ public struct SignatureVerifier: Sendable {
     public let settings: SignatureSettings
     /// The HMAC keys (or credentials) derived from the secrets, in the order written.
     let keys: [[UInt8]]
+    /// The same keys made ready for HMAC.
+    private let hmacKeys: [HMAC.Key]
 
     public init(_ settings: SignatureSettings) {
         self.settings = settings
@@ -31,6 +33,7 @@ public struct SignatureVerifier: Sendable {
                 return Array(secret.value.utf8)
             }
         }
+        hmacKeys = keys.map(HMAC.Key.init)
     }
 
     /// Whether the route can verify anything: false when no secret is set, and every request is then refused
@@ -64,8 +67,8 @@ public struct SignatureVerifier: Sendable {
         case .success(let found): evidence = found
         case .failure(let failure): return .invalid(failure)
         }
-        let matches = keys.contains { key in
-            let expected = HMAC.authenticationCode(for: evidence.message, key: key, using: evidence.hashFunction)
+        let matches = hmacKeys.contains { key in
+            let expected = key.authenticationCode(for: evidence.message, using: evidence.hashFunction)
             return evidence.signatures.contains { ConstantTime.equals($0, expected) }
         }
         guard matches else { return .invalid(.noSignatureMatches) }
