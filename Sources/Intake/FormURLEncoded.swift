@@ -38,6 +38,8 @@ public enum FormURLEncoded {
                 output.append(byte)
             }
         }
+        // ASCII needs no validation, and `String(validating:)` costs far more than the check.
+        if !output.contains(where: { $0 >= 0x80 }) { return String(decoding: output, as: UTF8.self) }
         guard let text = String(validating: output, as: UTF8.self) else {
             throw RequestContent.DecodingError(.malformed, "form fields must be UTF-8")
         }

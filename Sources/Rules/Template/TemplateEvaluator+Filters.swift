@@ -127,6 +127,13 @@ extension TemplateEvaluator {
     }
 
     private static func trimmed(_ text: String) -> String {
+        // Text that starts and ends with a printable ASCII byte has nothing to trim: an ASCII scalar at either end
+        // is a character of its own (but for CR LF), and whether a character is whitespace is its first scalar's.
+        if let first = text.utf8.first, let last = text.utf8.last, (0x21...0x7E).contains(first),
+            (0x21...0x7E).contains(last)
+        {
+            return text
+        }
         guard let first = text.firstIndex(where: { !$0.isWhitespace }),
             let last = text.lastIndex(where: { !$0.isWhitespace })
         else { return "" }

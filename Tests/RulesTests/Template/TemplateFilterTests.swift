@@ -15,6 +15,9 @@ import Testing
         ("body.amount | lower", "12345"), ("body.items | lower", nil), ("form.missing | trim", nil),
         ("form.tags | split(',')", ["a", "b", "", "c"]), ("'abc' | split('')", ["a", "b", "c"]),
         ("'a--b' | split('--')", ["a", "b"]), ("'' | split(',')", [""]), ("body.amount | split('3')", ["12", "45"]),
+        // trim: Unicode spaces go too; text with printable ASCII at both ends is kept as it is.
+        ("'\u{00A0}\u{2003}Ada\u{3000}' | trim", "Ada"), ("'a b' | trim", "a b"), ("'\\tx\\r\\n' | trim", "x"),
+        ("'x\u{0301}' | trim", "x\u{0301}"), ("' ' | trim", ""), ("'' | trim", ""),
     ]
     static let text1: [(String, JSONValue)] = [
         ("['a', 1, null, true] | join('-')", "a-1--true"), ("[] | join(',')", ""), ("'ab' | join(',')", nil),
