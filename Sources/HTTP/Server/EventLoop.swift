@@ -70,14 +70,18 @@ final class EventLoop: @unchecked Sendable {
             task()
             return true
         }
-        let queued = pendingTasks.withLock { queue in
-            guard queue.open else { return false }
+        // Only the task that finds the queue empty wakes the loop: the loop reads the eventfd before it takes the
+        // queue, so every later task either joins a queue not yet taken or finds it empty again and wakes it.
+        let (queued, wakes) = pendingTasks.withLock { queue in
+            guard queue.open else { return (false, false) }
             queue.tasks.append(task)
-            return true
+            return (true, queue.tasks.count == 1)
         }
         guard queued else { return false }
-        var one: UInt64 = 1
-        _ = write(wakeFD, &one, 8)
+        if wakes {
+            var one: UInt64 = 1
+            _ = write(wakeFD, &one, 8)
+        }
         return true
     }
 
