@@ -8,20 +8,31 @@ public enum FormURLEncoded {
     ///
     /// Throws `.malformed` for a bad `%` escape or text that is not UTF-8, `.tooLarge` past a limit.
     public static func decode(
-        _ bytes: some Collection<UInt8>, limits: FormSettings.Limits = .unlimited
+        _ bytes: [UInt8], limits: FormSettings.Limits = .unlimited
     ) throws(RequestContent.DecodingError) -> JSONValue {
         var fields = FormFields(limits: limits)
-        for pair in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
-            let name = try percentDecode(parts[0])
-            let value = parts.count > 1 ? try percentDecode(parts[1]) : ""
+        var pairStart = 0
+        while pairStart < bytes.count {
+            let pairEnd = bytes[pairStart...].firstIndex(of: UInt8(ascii: "&")) ?? bytes.count
+            defer { pairStart = pairEnd + 1 }
+            guard pairEnd > pairStart else { continue }
+            let pair = bytes[pairStart..<pairEnd]
+            let equals = pair.firstIndex(of: UInt8(ascii: "="))
+            let name = try percentDecode(pair[..<(equals ?? pairEnd)])
+            let value = try equals.map { (equals) throws(RequestContent.DecodingError) in
+                try percentDecode(pair[(equals + 1)...])
+            } ?? ""
             try fields.checkSize(value.utf8.count, name: name)
             try fields.append(name: name, value: value)
         }
         return fields.object
     }
 
-    private static func percentDecode(_ bytes: some Collection<UInt8>) throws(RequestContent.DecodingError) -> String {
+    private static func percentDecode(_ bytes: ArraySlice<UInt8>) throws(RequestContent.DecodingError) -> String {
+        // Plain ASCII with nothing to decode is the usual field: it needs neither a copy nor UTF-8 validation.
+        if !bytes.contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) {
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var iterator = bytes.makeIterator()

@@ -9,6 +9,14 @@ import Testing
         #expect(form == ["name": "Ana Lima", "email": "ana@example.com", "tag": ["a", "b", "c"], "empty": "", "flag": ""])
     }
 
+    /// Empty pairs, a bare `=`, `=` inside a value, raw and escaped UTF-8, and names that need decoding.
+    @Test func urlencodedEdgeCases() throws {
+        let form = try FormURLEncoded.decode(Array("&&a=1=2&=v&&na%6De=x+y&caf%C3%A9=th%C3%A9&raw=é&".utf8))
+        #expect(form == ["a": "1=2", "": "v", "name": "x y", "café": "thé", "raw": "é"])
+        #expect(try FormURLEncoded.decode([]) == [:])
+        #expect(throws: RequestContent.DecodingError.self) { try FormURLEncoded.decode([0x61, 0x3D, 0xC3]) }
+    }
+
     @Test func malformedPercentEscapesAndBadUTF8AreRefused() {
         #expect(throws: RequestContent.DecodingError.self) { try FormURLEncoded.decode(Array("a=%4".utf8)) }
         #expect(throws: RequestContent.DecodingError.self) { try FormURLEncoded.decode(Array("a=%zz".utf8)) }
