@@ -13,16 +13,39 @@ public indirect enum PlanValue: Sendable, Hashable {
     /// The key that marks a reference in JSON.
     public static let referenceKey = "$step"
 
-    /// Builds an array, plain JSON when no element holds a reference (so that a value has one form).
-    static func makeArray(_ elements: [PlanValue]) -> PlanValue {
-        let plain = elements.compactMap(\.plainJSON)
-        return plain.count == elements.count ? .json(.array(plain)) : .array(elements)
+    /// Builds an array of `elements` made into values by `value`, plain JSON when no element holds a reference
+    /// (so that a value has one form).
+    static func makeArray<Element>(_ elements: [Element], _ value: (Element) -> PlanValue) -> PlanValue {
+        var plain: [JSONValue] = []
+        plain.reserveCapacity(elements.count)
+        var mixed: [PlanValue]?
+        for element in elements {
+            let made = value(element)
+            if mixed == nil, case .json(let json) = made {
+                plain.append(json)
+            } else {
+                if mixed == nil { mixed = plain.map(PlanValue.json) }
+                mixed!.append(made)
+            }
+        }
+        return mixed.map(PlanValue.array) ?? .json(.array(plain))
     }
 
-    /// Builds an object, plain JSON when no member holds a reference.
-    static func makeObject(_ members: [String: PlanValue]) -> PlanValue {
-        let plain = members.compactMapValues(\.plainJSON)
-        return plain.count == members.count ? .json(.object(plain)) : .object(members)
+    /// Builds an object of `members` made into values by `value`, plain JSON when no member holds a reference.
+    static func makeObject<Member>(_ members: [String: Member], _ value: (Member) -> PlanValue) -> PlanValue {
+        var plain: [String: JSONValue] = [:]
+        plain.reserveCapacity(members.count)
+        var mixed: [String: PlanValue]?
+        for (key, member) in members {
+            let made = value(member)
+            if mixed == nil, case .json(let json) = made {
+                plain[key] = json
+            } else {
+                if mixed == nil { mixed = plain.mapValues(PlanValue.json) }
+                mixed![key] = made
+            }
+        }
+        return mixed.map(PlanValue.object) ?? .json(.object(plain))
     }
 
     /// The value as JSON when it holds no reference.
@@ -104,10 +127,10 @@ public indirect enum PlanValue: Sendable, Hashable {
             {
                 self = .reference(step: step, path: path)
             } else {
-                self = Self.makeObject(members.mapValues(PlanValue.init(json:)))
+                self = Self.makeObject(members, PlanValue.init(json:))
             }
         case .array(let elements):
-            self = Self.makeArray(elements.map(PlanValue.init(json:)))
+            self = Self.makeArray(elements, PlanValue.init(json:))
         default:
             self = .json(json)
         }

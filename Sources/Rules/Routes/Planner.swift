@@ -72,7 +72,7 @@ extension RouteConfig {
             }
             matched.append(rule.name)
             for action in rule.actions {
-                let input = PlanValue.makeObject(action.input.mapValues { render($0, in: context, errors: &errors) })
+                let input = PlanValue.makeObject(action.input) { render($0, in: context, errors: &errors) }
                 steps.append(PlanStep(id: action.id, rule: rule.name, operation: action.operation, input: input))
             }
         }
@@ -122,9 +122,9 @@ extension RouteConfig {
                 return .json(.null)
             }
         case .list(let items):
-            return PlanValue.makeArray(items.map { render($0, in: context, errors: &errors) })
+            return PlanValue.makeArray(items) { render($0, in: context, errors: &errors) }
         case .object(let members):
-            return PlanValue.makeObject(members.mapValues { render($0, in: context, errors: &errors) })
+            return PlanValue.makeObject(members) { render($0, in: context, errors: &errors) }
         }
     }
 
