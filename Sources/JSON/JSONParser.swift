@@ -13,27 +13,50 @@ extension JSONValue {
 
     /// Parses one JSON document (RFC 8259) from UTF-8 bytes; whitespace may surround it, nothing else.
     public init(parsing bytes: some Collection<UInt8>) throws(JSONParseError) {
-        var parser = JSONParser(bytes: Array(bytes))
-        self = try parser.parseDocument()
+        // Contiguous input (`[UInt8]`, `ArraySlice`, `Data`, a native string's UTF-8) is parsed where it lies;
+        // anything else is copied once.
+        let result =
+            bytes.withContiguousStorageIfAvailable(JSONParser.parse)
+            ?? Array(bytes).withUnsafeBufferPointer(JSONParser.parse)
+        self = try result.get()
     }
 
     /// Parses one JSON document from text.
     public init(parsing text: String) throws(JSONParseError) {
-        try self.init(parsing: Array(text.utf8))
+        try self.init(parsing: text.utf8)
     }
 }
 
 /// A strict recursive-descent parser over bytes with a depth bound.
+///
+/// It reads a borrowed buffer, so it must not outlive the `withUnsafe…` call that lends it: `parse(_:)` is the
+/// only way to make one, and it runs the parser to completion before returning. Every read of `bytes` is behind a
+/// `position < bytes.count` check of its own, since the buffer's subscript is unchecked in release builds.
 struct JSONParser {
-    private let bytes: [UInt8]
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
     private var depth = 0
+    /// Members of the objects being parsed, innermost object's last. Collecting them here, in a buffer reused by
+    /// every object, lets each dictionary be made once at its final size instead of growing (and rehashing).
+    private var pendingMembers: [Member] = []
 
-    init(bytes: [UInt8]) {
+    /// A struct rather than a tuple: an array of tuples is destroyed through the runtime's generic tuple witness.
+    private struct Member {
+        var key: String
+        var value: JSONValue
+    }
+
+    private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
-    mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+    /// Parses `bytes` as one whole document.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, JSONParseError> {
+        var parser = JSONParser(bytes: bytes)
+        return Result { () throws(JSONParseError) in try parser.parseDocument() }
+    }
+
+    private mutating func parseDocument() throws(JSONParseError) -> JSONValue {
         skipWhitespace()
         let value = try parseValue()
         skipWhitespace()
@@ -46,7 +69,12 @@ struct JSONParser {
     }
 
     private mutating func skipWhitespace() {
-        while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x09, 0x0A, 0x0D: position += 1
+            default: return
+            }
+        }
     }
 
     private mutating func parseValue() throws(JSONParseError) -> JSONValue {
@@ -63,9 +91,11 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseLiteral(_ word: String, _ value: JSONValue) throws(JSONParseError) -> JSONValue {
-        for expected in word.utf8 {
-            guard position < bytes.count, bytes[position] == expected else { throw failure("expected '\(word)'") }
+    private mutating func parseLiteral(_ word: StaticString, _ value: JSONValue) throws(JSONParseError) -> JSONValue {
+        for index in 0..<word.utf8CodeUnitCount {
+            guard position < bytes.count, bytes[position] == word.utf8Start[index] else {
+                throw failure("expected '\(word)'")
+            }
             position += 1
         }
         return value
@@ -79,13 +109,13 @@ struct JSONParser {
     private mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enter()
         position += 1
-        var members: [String: JSONValue] = [:]
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
             depth -= 1
-            return .object(members)
+            return .object([:])
         }
+        let firstMember = pendingMembers.endIndex
         while true {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
@@ -96,7 +126,7 @@ struct JSONParser {
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw failure("expected ':'") }
             position += 1
             skipWhitespace()
-            members[key] = try parseValue()
+            pendingMembers.append(Member(key: key, value: try parseValue()))
             skipWhitespace()
             guard position < bytes.count else { throw failure("unexpected end of input in an object") }
             if bytes[position] == UInt8(ascii: ",") {
@@ -106,6 +136,10 @@ struct JSONParser {
             guard bytes[position] == UInt8(ascii: "}") else { throw failure("expected ',' or '}'") }
             position += 1
             depth -= 1
+            // In document order, so that of duplicate keys the last one wins.
+            var members = [String: JSONValue](minimumCapacity: pendingMembers.endIndex - firstMember)
+            for member in pendingMembers[firstMember...] { members[member.key] = member.value }
+            pendingMembers.removeSubrange(firstMember...)
             return .object(members)
         }
     }
@@ -136,50 +170,87 @@ struct JSONParser {
         }
     }
 
+    /// Moves past a run of ASCII digits and returns how many there were.
+    private mutating func skipDigits() -> Int {
+        let from = position
+        while position < bytes.count, bytes[position] &- UInt8(ascii: "0") < 10 { position += 1 }
+        return position - from
+    }
+
     private mutating func parseNumber() throws(JSONParseError) -> JSONValue {
         let start = position
-        func digits(_ parser: inout JSONParser) -> Int {
-            let from = parser.position
-            while parser.position < parser.bytes.count, (0x30...0x39).contains(parser.bytes[parser.position]) {
-                parser.position += 1
-            }
-            return parser.position - from
-        }
-        if bytes[position] == UInt8(ascii: "-") { position += 1 }
+        let isNegative = bytes[position] == UInt8(ascii: "-")
+        if isNegative { position += 1 }
         let integerStart = position
-        let integerDigits = digits(&self)
+        let integerDigits = skipDigits()
         guard integerDigits > 0 else { throw failure("expected a digit") }
         if integerDigits > 1, bytes[integerStart] == UInt8(ascii: "0") {
             throw JSONParseError(message: "leading zero in a number", offset: integerStart)
         }
+        var isInteger = true
         if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            isInteger = false
             position += 1
-            guard digits(&self) > 0 else { throw failure("expected a digit after '.'") }
+            guard skipDigits() > 0 else { throw failure("expected a digit after '.'") }
         }
         if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
+            isInteger = false
             position += 1
             if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
                 position += 1
             }
-            guard digits(&self) > 0 else { throw failure("expected a digit in the exponent") }
+            guard skipDigits() > 0 else { throw failure("expected a digit in the exponent") }
         }
-        let text = String(decoding: bytes[start..<position], as: UTF8.self)
+        // An integer of at most 15 digits is below 2^53, so converting it is exact and gives what `Double(text)`
+        // gives, -0 for "-0" included. Anything else is left to the standard library's correctly rounded parser.
+        if isInteger, integerDigits <= 15 {
+            var magnitude = 0
+            for index in integerStart..<position { magnitude = magnitude * 10 + Int(bytes[index] &- UInt8(ascii: "0")) }
+            let number = Double(magnitude)
+            return .number(isNegative ? -number : number)
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         guard let number = Double(text), number.isFinite else {
             throw JSONParseError(message: "number out of range", offset: start)
         }
         return .number(number)
     }
 
+    /// Parses a string from its opening quote. An invalid UTF-8 sequence is reported only once the closing quote
+    /// is reached, at the offset just past that quote; errors met on the way (a control character, a bad escape,
+    /// the end of input) take precedence.
     private mutating func parseString() throws(JSONParseError) -> String {
-        position += 1
+        let start = position + 1
+        // Most strings hold no escape: find the closing quote and make the String straight from the bytes between.
+        // (A local index, so that the loop keeps it in a register.)
+        var end = start
+        var allBits: UInt8 = 0
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            allBits |= byte
+            end += 1
+        }
+        position = end
+        guard position < bytes.count else { throw failure("unterminated string") }
+        if bytes[position] == UInt8(ascii: "\"") {
+            let text = Self.makeString(UnsafeBufferPointer(rebasing: bytes[start..<position]), isASCII: allBits < 0x80)
+            position += 1
+            guard let text else { throw failure("string is not valid UTF-8") }
+            return text
+        }
+        if bytes[position] < 0x20 { throw failure("control character in a string") }
+        // An escape: unescape from here on into a copy.
         var utf8: [UInt8] = []
+        utf8.reserveCapacity(position - start + 16)
+        utf8.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<position]))
         while true {
             guard position < bytes.count else { throw failure("unterminated string") }
             let byte = bytes[position]
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1
-                guard let text = String(validating: utf8, as: UTF8.self) else {
+                guard let text = utf8.withUnsafeBufferPointer({ Self.makeString($0, isASCII: false) }) else {
                     throw failure("string is not valid UTF-8")
                 }
                 return text
@@ -195,32 +266,44 @@ struct JSONParser {
         }
     }
 
+    /// The text of `utf8`, or `nil` when it is not valid UTF-8.
+    private static func makeString(_ utf8: UnsafeBufferPointer<UInt8>, isASCII: Bool) -> String? {
+        // ASCII is valid UTF-8; `String(decoding:)` on it is the cheapest way in. `UTF8Span` validates the rest
+        // exactly as `String(validating:as:)` does, without that initialiser's unspecialised generic path.
+        if isASCII { return String(decoding: utf8, as: UTF8.self) }
+        guard let validated = try? UTF8Span(validating: utf8.span) else { return nil }
+        return String(copying: validated)
+    }
+
     private mutating func parseEscape(into utf8: inout [UInt8]) throws(JSONParseError) {
         guard position < bytes.count else { throw failure("unterminated escape") }
         let byte = bytes[position]
         position += 1
-        let simple: [UInt8: UInt8] = [
-            UInt8(ascii: "\""): 0x22, UInt8(ascii: "\\"): 0x5C, UInt8(ascii: "/"): 0x2F, UInt8(ascii: "b"): 0x08,
-            UInt8(ascii: "f"): 0x0C, UInt8(ascii: "n"): 0x0A, UInt8(ascii: "r"): 0x0D, UInt8(ascii: "t"): 0x09,
-        ]
-        if let replacement = simple[byte] {
-            utf8.append(replacement)
-            return
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(byte)
+        case UInt8(ascii: "b"): utf8.append(0x08)
+        case UInt8(ascii: "f"): utf8.append(0x0C)
+        case UInt8(ascii: "n"): utf8.append(0x0A)
+        case UInt8(ascii: "r"): utf8.append(0x0D)
+        case UInt8(ascii: "t"): utf8.append(0x09)
+        case UInt8(ascii: "u"):
+            var scalar = try parseHex4()
+            if (0xD800...0xDBFF).contains(scalar) {
+                guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                    bytes[position + 1] == UInt8(ascii: "u")
+                else { throw failure("unpaired surrogate") }
+                position += 2
+                let low = try parseHex4()
+                guard (0xDC00...0xDFFF).contains(low) else { throw failure("unpaired surrogate") }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            } else if (0xDC00...0xDFFF).contains(scalar) {
+                throw failure("unpaired surrogate")
+            }
+            // Surrogates are excluded above, so every remaining value is a scalar.
+            UTF8.encode(Unicode.Scalar(scalar)!) { utf8.append($0) }
+        default:
+            throw failure("unknown escape")
         }
-        guard byte == UInt8(ascii: "u") else { throw failure("unknown escape") }
-        var scalar = try parseHex4()
-        if (0xD800...0xDBFF).contains(scalar) {
-            guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
-                bytes[position + 1] == UInt8(ascii: "u")
-            else { throw failure("unpaired surrogate") }
-            position += 2
-            let low = try parseHex4()
-            guard (0xDC00...0xDFFF).contains(low) else { throw failure("unpaired surrogate") }
-            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-        } else if (0xDC00...0xDFFF).contains(scalar) {
-            throw failure("unpaired surrogate")
-        }
-        utf8.append(contentsOf: String(Unicode.Scalar(scalar)!).utf8)
     }
 
     private mutating func parseHex4() throws(JSONParseError) -> UInt32 {

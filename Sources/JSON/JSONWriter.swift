@@ -5,19 +5,23 @@ extension JSONValue {
     /// Compact JSON as UTF-8 bytes with sorted object keys.
     public var jsonBytes: [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(64)
+        // Enough that a typical webhook body or plan is written without the array growing on the way.
+        switch self {
+        case .array, .object: output.reserveCapacity(1024)
+        case .null, .bool, .number, .string: output.reserveCapacity(64)
+        }
         JSONWriter.write(self, into: &output)
         return output
     }
 }
 
-/// Serialises `JSONValue`s byte by byte.
+/// Serialises `JSONValue`s as compact UTF-8.
 enum JSONWriter {
     static func write(_ value: JSONValue, into output: inout [UInt8]) {
         switch value {
-        case .null: output.append(contentsOf: "null".utf8)
-        case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
-        case .number(let number): output.append(contentsOf: format(number).utf8)
+        case .null: append("null", to: &output)
+        case .bool(let flag): append(flag ? "true" : "false", to: &output)
+        case .number(let number): writeNumber(number, into: &output)
         case .string(let text): writeString(text, into: &output)
         case .array(let elements):
             output.append(UInt8(ascii: "["))
@@ -28,38 +32,72 @@ enum JSONWriter {
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            for (index, key) in members.keys.sorted().enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                writeString(key, into: &output)
+            // Sorted by `String`'s own ordering (not by bytes), as keys always have been; sorting the members
+            // rather than the keys saves looking each key up again.
+            for (position, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+                if position > 0 { output.append(UInt8(ascii: ",")) }
+                writeString(member.key, into: &output)
                 output.append(UInt8(ascii: ":"))
-                write(members[key]!, into: &output)
+                write(member.value, into: &output)
             }
             output.append(UInt8(ascii: "}"))
         }
     }
 
-    /// Integral values without a fraction; non-finite numbers (which JSON cannot hold) as `null`.
-    static func format(_ number: Double) -> String {
-        guard number.isFinite else { return "null" }
-        if number.rounded() == number, abs(number) < 1e15 { return String(Int64(number)) }
-        return String(number)
+    private static func append(_ literal: StaticString, to output: inout [UInt8]) {
+        literal.withUTF8Buffer { output.append(contentsOf: $0) }
+    }
+
+    /// Integral values below 10^15 without a fraction; other finite numbers as Swift's shortest round-tripping
+    /// `description`; non-finite numbers (which JSON cannot hold) as `null`.
+    static func writeNumber(_ number: Double, into output: inout [UInt8]) {
+        guard number.isFinite else { return append("null", to: &output) }
+        guard number.rounded() == number, abs(number) < 1e15 else {
+            return output.append(contentsOf: number.description.utf8)
+        }
+        // The digits of the integer, written least significant first and then put in order. -0 gives "0".
+        var magnitude = Int64(number).magnitude
+        if number < 0 { output.append(UInt8(ascii: "-")) }
+        let firstDigit = output.endIndex
+        repeat {
+            output.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        output[firstDigit...].reverse()
     }
 
     static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): output.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                output.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: output.append(byte)
+        var text = text
+        text.withUTF8 { utf8 in
+            // Bytes that need no escape are copied a run at a time; most strings are a single run.
+            var runStart = 0
+            for index in utf8.indices {
+                let byte = utf8[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                writeEscape(of: byte, into: &output)
+                runStart = index + 1
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    /// The escape for a quote, a backslash or a control character: a short form where JSON has one that we use,
+    /// `\u00XX` (lowercase hex) otherwise.
+    private static func writeEscape(of byte: UInt8, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\\"))
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): output.append(byte)
+        case 0x0A: output.append(UInt8(ascii: "n"))
+        case 0x0D: output.append(UInt8(ascii: "r"))
+        case 0x09: output.append(UInt8(ascii: "t"))
+        default:
+            let hexDigits: StaticString = "0123456789abcdef"
+            append("u00", to: &output)
+            output.append(hexDigits.utf8Start[Int(byte >> 4)])
+            output.append(hexDigits.utf8Start[Int(byte & 0xF)])
+        }
     }
 }
