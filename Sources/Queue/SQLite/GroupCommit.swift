@@ -6,6 +6,9 @@ import JSON
 struct AppendQueue {
     struct Request {
         var events: [NewEvent]
+        /// Each event's headers as the JSON the `headers` column holds, written by the caller: the writer thread
+        /// is the one thing all appends wait for, so it does no work that could be done before.
+        var encodedHeaders: [String]
         var completion: @Sendable (Result<[EventID], StoreError>) -> Void
     }
 
@@ -50,6 +53,8 @@ extension SQLiteEventStore {
     public func append(_ events: [NewEvent], completion: @escaping @Sendable (Result<[EventID], StoreError>) -> Void) {
         guard !events.isEmpty else { return completion(.success([])) }
         let limit = configuration.maxWaitingEvents
+        let request = AppendQueue.Request(
+            events: events, encodedHeaders: events.map { Self.encode($0.headers) }, completion: completion)
         let refusal: StoreError? = appends.withLock { queue in
             if queue.closed { return Self.closedError }
             // One request larger than the limit is let in when nothing waits, so it is not refused forever.
@@ -59,7 +64,7 @@ extension SQLiteEventStore {
                     "\(queue.waitingEvents) events are already waiting to be written to the queue (limit "
                         + "\(limit)); try again shortly")
             }
-            queue.add(AppendQueue.Request(events: events, completion: completion))
+            queue.add(request)
             if queue.writerAwake { return nil }
             queue.writerAwake = true
             writerSignal.signal()
@@ -100,8 +105,9 @@ extension SQLiteEventStore {
             guard let connection else { return .failure(Self.closedError) }
             return Result(catching: { () throws(StoreError) in
                 try connection.transaction { () throws(StoreError) in
-                    try batch.map { (request) throws(StoreError) in
-                        try insert(request.events, into: connection, inserted: &inserted)
+                    let statements = try AppendStatements(connection)
+                    return try batch.map { (request) throws(StoreError) in
+                        try insert(request, with: statements, inserted: &inserted)
                     }
                 }
             })
@@ -115,6 +121,9 @@ extension SQLiteEventStore {
             appendCalls.add(batch.count, ordering: .relaxed)
             appendedEvents.add(events, ordering: .relaxed)
             wakeUp.signal()
+            // Answered here: the appends that arrive meanwhile make the next batch larger, and a commit (an fsync)
+            // is what the writer spends most on. Answering from another thread made batches smaller and intake
+            // slower (docs/queue.md, "Group commit").
             for (request, ids) in zip(batch, ids) { request.completion(.success(ids)) }
         case .failure(let error):
             logger?.error(
@@ -125,37 +134,28 @@ extension SQLiteEventStore {
         return true
     }
 
-    /// Inserts `events` (a repeat of a dedupe key gives the first event's id and stores nothing); `inserted`
-    /// counts the rows really added.
-    private func insert(_ events: [NewEvent], into connection: SQLiteConnection, inserted: inout Int) throws(StoreError)
-        -> [EventID]
+    /// Inserts the events of `request` (a repeat of a dedupe key gives the first event's id and stores nothing);
+    /// `inserted` counts the rows really added.
+    private func insert(_ request: AppendQueue.Request, with statements: AppendStatements, inserted: inout Int)
+        throws(StoreError) -> [EventID]
     {
-        let statement = try connection.statement(
-            """
-            INSERT INTO events (id, route, received_at, subject, headers, body, plan, status, due_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?3)
-            """)
         let now = configuration.clock()
         var ids: [EventID] = []
-        ids.reserveCapacity(events.count)
-        for event in events {
-            if let key = event.dedupeKey {
-                let first = try connection.statement("SELECT event_id FROM dedupe WHERE route = ?1 AND key = ?2")
-                    .query([.text(event.route), .text(key)]) { row throws(StoreError) in row.text(0) }
-                if let text = first.first ?? nil, let firstID = EventID(text) {
-                    ids.append(firstID)
-                    continue
-                }
-            }
+        ids.reserveCapacity(request.events.count)
+        for (event, headers) in zip(request.events, request.encodedHeaders) {
             let id = event.id ?? self.ids.next(at: now)
-            try statement.run([
-                .text(id.text), .text(event.route), .time(event.receivedAt), .optionalText(event.subject),
-                .text(Self.encode(event.headers)), .blob(event.body), .blob(event.plan),
-            ])
-            if let key = event.dedupeKey {
-                try connection.statement("INSERT INTO dedupe (route, key, event_id, created_at) VALUES (?1, ?2, ?3, ?4)")
-                    .run([.text(event.route), .text(key), .text(id.text), .time(now)])
+            // Claiming the key first costs one b-tree search when it is new, the usual case.
+            if let key = event.dedupeKey, try !statements.claimKey(route: event.route, key: key, for: id, at: now) {
+                guard let first = try statements.firstEvent(route: event.route, key: key) else {
+                    throw StoreError(.other, "dedupe key '\(key)' of route '\(event.route)' was taken and then not found")
+                }
+                ids.append(first)
+                continue
             }
+            try statements.insertEvent.run([
+                .text(id.text), .text(event.route), .time(event.receivedAt), .optionalText(event.subject),
+                .text(headers), .blob(event.body), .blob(event.plan),
+            ])
             inserted += 1
             ids.append(id)
         }
@@ -177,5 +177,36 @@ extension SQLiteEventStore {
 
     static func encode(_ headers: [Header]) -> String {
         JSONValue.array(headers.map { .array([.string($0.name), .string($0.value)]) }).jsonText
+    }
+}
+
+/// The statements of one append transaction, looked up in the connection's cache once per batch.
+private struct AppendStatements {
+    let insertEvent: SQLiteStatement
+    private let connection: SQLiteConnection
+    private let claim: SQLiteStatement
+    private let lookUp: SQLiteStatement
+
+    init(_ connection: SQLiteConnection) throws(StoreError) {
+        self.connection = connection
+        insertEvent = try connection.statement(
+            """
+            INSERT INTO events (id, route, received_at, subject, headers, body, plan, status, due_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?3)
+            """)
+        claim = try connection.statement(
+            "INSERT OR IGNORE INTO dedupe (route, key, event_id, created_at) VALUES (?1, ?2, ?3, ?4)")
+        lookUp = try connection.statement("SELECT event_id FROM dedupe WHERE route = ?1 AND key = ?2")
+    }
+
+    /// Records `key` as event `id`'s; false when an earlier event has it.
+    func claimKey(route: String, key: String, for id: EventID, at time: Timestamp) throws(StoreError) -> Bool {
+        try claim.run([.text(route), .text(key), .text(id.text), .time(time)])
+        return connection.changes == 1
+    }
+
+    /// The event that holds `key`.
+    func firstEvent(route: String, key: String) throws(StoreError) -> EventID? {
+        try lookUp.query([.text(route), .text(key)]) { row throws(StoreError) in row.text(0) }.first?.flatMap(EventID.init)
     }
 }
