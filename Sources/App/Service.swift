@@ -117,8 +117,12 @@ public final class Service: Sendable {
         let healthy = HTTPResponse(status: .ok, contentType: "application/json", body: #"{"status":"ok"}"#)
         router.add("GET", "/healthz", answer: { _ in healthy })
         router.add("GET", "/readyz", answer: { _ in
+            // A refused key is Dealhook's to fix (not ready); Teamopipe being down is not: intake goes on, so the
+            // check passes and only says that deliveries wait.
             let problem = parts.delivery.authProblem
-            parts.readiness.set("teamopipe", ok: problem == nil, detail: problem ?? parts.performer.connection.baseURL)
+            let outage = parts.delivery.outage.map { "deliveries paused: \($0)" }
+            parts.readiness.set(
+                "teamopipe", ok: problem == nil, detail: problem ?? outage ?? parts.performer.connection.baseURL)
             return parts.readiness.response()
         })
         router.add("GET", "/metrics", answer: { _ in

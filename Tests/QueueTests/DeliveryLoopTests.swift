@@ -137,6 +137,34 @@ import Testing
         }
     }
 
+    /// Teamopipe down (every call fails, here with no answer at all): after a run of failures deliveries pause, so
+    /// that new events are not each tried (and their attempts spent) while it is down, and resume after a probe.
+    @Test func aRunOfTransientFailuresPausesDeliveriesUntilAProbeSucceeds() throws {
+        let unreachable: TeamopipeOutcome = .transient(
+            TeamopipeFailure(message: "connection refused", call: "POST /deals"), retryAfter: nil)
+        let performer = ScriptedPerformer(probe: unreachable) { _, _, _ in unreachable }
+        try Self.withLoop(performer: performer, concurrency: 2) { store, loop in
+            var ids = try store.append(
+                (0..<30).map { DeliveryFixture.event(DeliveryFixture.leadPlan(email: "user\($0)@example.com")) })
+            #expect(eventually { loop.outage != nil })
+            #expect(loop.outage?.contains("connection refused") == true)
+            #expect(loop.authProblem == nil, "an outage is not a key problem: /readyz stays ready")
+            usleep(200_000)
+            let callsWhilePaused = performer.calls
+            // One call per worker may have been under way when the tenth failure paused the loop.
+            #expect(callsWhilePaused <= DeliveryLoop.outageThreshold + 1)
+            ids += try store.append(
+                (0..<20).map { DeliveryFixture.event(DeliveryFixture.leadPlan(email: "late\($0)@example.com")) })
+            #expect(eventually(within: .seconds(3)) { performer.probes >= 1 })
+            #expect(performer.calls == callsWhilePaused, "nothing is tried while paused, new events included")
+            for id in ids { #expect(try [.pending, .retrying].contains(Self.status(store, id))) }
+
+            performer.script({ _, _, _ in ScriptedPerformer.ok }, probe: .success(.null))
+            #expect(try eventually { try ids.allSatisfy { try Self.status(store, $0) == .done } })
+            #expect(loop.outage == nil)
+        }
+    }
+
     @Test func formsPostedDuringAnOutageDoNotPutTheProbeOff() throws {
         // Each append wakes the loop; probing and doubling the delay at each wake-up took it to 30 s within a
         // few posts, and deliveries resumed up to 30 s after the key worked again.

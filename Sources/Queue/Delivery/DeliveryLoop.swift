@@ -9,7 +9,9 @@ import Teamopipe
 /// and decides after each attempt whether the event is done, waits for a retry, or becomes a dead letter.
 ///
 /// A 401 pauses every delivery (the key was revoked): the event in hand is released unharmed, `authProblem`
-/// says why, and a probe every few seconds resumes deliveries once the key works again.
+/// says why, and a probe every few seconds resumes deliveries once the key works again. So does a run of
+/// `outageThreshold` transient failures in a row (`outage` says why): Teamopipe is down or out of reach, and
+/// trying each new event meanwhile would only spend its attempts and keep the queue's writer busy.
 public final class DeliveryLoop: Sendable {
     /// How long a claimed event stays with its worker before another may take it (a crashed process's events
     /// come back after this).
@@ -20,6 +22,9 @@ public final class DeliveryLoop: Sendable {
     static let firstProbeDelay: Duration = .seconds(1)
     /// The longest wait between probes: how late deliveries may resume after the key works again.
     static let maxProbeDelay: Duration = .seconds(30)
+    /// Transient failures in a row, over all deliveries, that pause deliveries until a probe succeeds. High
+    /// enough that a flaky but working Teamopipe (a few 5xx and 429s) never trips it.
+    static let outageThreshold = 10
 
     private let store: any EventStore
     private let runner: PlanRunner
@@ -38,6 +43,11 @@ public final class DeliveryLoop: Sendable {
         var inFlight = 0
         var pausedRoutes: Set<String> = []
         var authProblem: String?
+        var outage: String?
+        var transientStreak = 0
+
+        /// Why deliveries are paused, if they are.
+        var pauseReason: String? { authProblem ?? outage }
     }
 
     public init(
@@ -55,6 +65,9 @@ public final class DeliveryLoop: Sendable {
 
     /// Why deliveries are paused, when Teamopipe refused the key; nil while they run.
     public var authProblem: String? { state.withLock { $0.authProblem } }
+
+    /// Why deliveries are paused, when Teamopipe failed `outageThreshold` calls in a row; nil while they run.
+    public var outage: String? { state.withLock { $0.outage } }
 
     /// Resumes deliveries paused by a refused key at once, without waiting for a probe: the key was replaced
     /// (a config reload). If the new key is refused too, the next delivery pauses them again.
@@ -111,17 +124,21 @@ public final class DeliveryLoop: Sendable {
     private func schedule() {
         var probeDelay = Self.firstProbeDelay
         while !state.withLock({ $0.stopping }) {
-            if let problem = authProblem {
+            if let problem = state.withLock({ $0.pauseReason }) {
                 // The wait is by the clock: appends wake the loop all the time, and probing (and doubling the
                 // delay) at each wake-up took the delay to its ceiling within a few form posts of an outage.
                 guard waitForProbe(after: probeDelay) else { break }
-                guard self.authProblem != nil else {
+                guard state.withLock({ $0.pauseReason }) != nil else {
                     probeDelay = Self.firstProbeDelay  // resumed by credentialsChanged()
                     continue
                 }
                 if case .success = runner.performer.probe() {
-                    state.withLock { $0.authProblem = nil }
-                    logger.notice("Teamopipe accepts the API key again; deliveries resume", ["was": .string(problem)])
+                    state.withLock { state in
+                        state.authProblem = nil
+                        state.outage = nil
+                        state.transientStreak = 0
+                    }
+                    logger.notice("Teamopipe answers again; deliveries resume", ["was": .string(problem)])
                     probeDelay = Self.firstProbeDelay
                 } else {
                     probeDelay = min(probeDelay * 2, Self.maxProbeDelay)
@@ -162,7 +179,7 @@ public final class DeliveryLoop: Sendable {
         let deadline = ContinuousClock.now + delay
         while !state.withLock({ $0.stopping }) {
             let left = deadline - ContinuousClock.now
-            guard left > .zero, authProblem != nil else { return true }
+            guard left > .zero, state.withLock({ $0.pauseReason }) != nil else { return true }
             _ = store.wakeUp.wait(timeout: left)
         }
         return false
@@ -184,6 +201,7 @@ public final class DeliveryLoop: Sendable {
         do throws(StoreError) {
             switch try runner.run(claimed) {
             case .delivered:
+                state.withLock { $0.transientStreak = 0 }
                 try store.complete(claimed.lease)
                 metrics?.deliveries.increment(labels: ["delivered"])
                 eventLogger.debug("delivered")
@@ -203,11 +221,32 @@ public final class DeliveryLoop: Sendable {
                 let keyRefused = if case .authFailure = outcome { true } else { false }
                 if !keyRefused { try store.recordAttempt(claimed.event.id, attempt) }
                 metrics?.attempts.increment(labels: [outcome.className])
+                noteOutage(after: outcome)
                 try settle(claimed, outcome: outcome, attempt: attempt, logger: eventLogger)
             }
         } catch {
             eventLogger.error(
                 "recording a delivery failed; the event will be claimed again", ["error": .string(error.description)])
+        }
+    }
+
+    /// Counts transient failures in a row, and pauses deliveries at `outageThreshold`.
+    private func noteOutage(after outcome: TeamopipeOutcome) {
+        guard case .transient(let failure, _) = outcome else {
+            state.withLock { $0.transientStreak = 0 }
+            return
+        }
+        let reason = "Teamopipe failed \(Self.outageThreshold) calls in a row, the last: \(failure)"
+        let paused = state.withLock { state -> Bool in
+            state.transientStreak += 1
+            guard state.transientStreak >= Self.outageThreshold, state.pauseReason == nil else { return false }
+            state.outage = reason
+            return true
+        }
+        if paused {
+            logger.error(
+                "Teamopipe is failing; deliveries pause until a probe succeeds (events wait, none is lost)",
+                ["error": .string(failure.description), "in_a_row": .int(Self.outageThreshold)])
         }
     }
 
