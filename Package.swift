@@ -19,6 +19,8 @@ let package = Package(
         // The config, intake and planning, for bench/intake's `intake-cost` (instructions per accepted event).
         .library(name: "Rules", targets: ["Rules"]),
         .library(name: "Intake", targets: ["Intake"]),
+        // The queue store, for bench/queue (group commit against one transaction per append).
+        .library(name: "Queue", targets: ["Queue"]),
     ],
     targets: [
         // System libraries, each with its Debian provider.

@@ -1,14 +1,16 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Group commit against one transaction per append, on the real `Queue` sources (symlinked from the main package).
+/// Group commit against one transaction per append, on the main package's `Queue` (a path dependency two folders
+/// up; its identity is the name of that folder, whatever the checkout is called).
+let dealhook = Context.packageDirectory.split(separator: "/").dropLast(2).last.map(String.init) ?? "Dealhook"
+
 let package = Package(
     name: "QueueBench",
+    dependencies: [.package(path: "../..")],
     targets: [
-        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        .target(name: "JSON", swiftSettings: [.swiftLanguageMode(.v6)]),
-        .target(name: "Logging", swiftSettings: [.swiftLanguageMode(.v6)]),
-        .target(name: "Queue", dependencies: ["CSQLite", "JSON", "Logging"], swiftSettings: [.swiftLanguageMode(.v6)]),
-        .executableTarget(name: "QueueBench", dependencies: ["Queue"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .executableTarget(
+            name: "QueueBench", dependencies: [.product(name: "Queue", package: dealhook)],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
     ]
 )
