@@ -191,8 +191,8 @@ private struct AppendStatements {
         self.connection = connection
         insertEvent = try connection.statement(
             """
-            INSERT INTO events (id, route, received_at, subject, headers, body, plan, status, due_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?3)
+            INSERT INTO events (id, route, received_at, subject, headers, body, plan, status, due_at, waiting)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?3, \(SQLiteEventStore.waitingOnAppendSQL))
             """)
         claim = try connection.statement(
             "INSERT OR IGNORE INTO dedupe (route, key, event_id, created_at) VALUES (?1, ?2, ?3, ?4)")

@@ -3,14 +3,11 @@ extension SQLiteEventStore {
     // The claim and next-due queries name their index: in due order, a claim reads only as far as `limit`
     // events, however many wait behind them (without statistics the planner may pick a status index and sort).
 
-    /// Due and claimable: not on a paused route (?2), and no earlier undelivered event of the same subject.
+    /// Due and claimable: not on a paused route (?2), and no earlier undelivered event of the same subject
+    /// (`waiting`, kept by every change of status: `SQLiteEventStore+Waiting.swift`).
     private static let claimableSQL = """
-        e.status IN \(undeliveredSQL)
+        e.status IN \(undeliveredSQL) AND e.waiting = 0
             AND e.route NOT IN (SELECT value FROM json_each(?2))
-            AND (e.subject IS NULL OR NOT EXISTS (
-                SELECT 1 FROM events AS earlier
-                WHERE earlier.subject = e.subject AND earlier.seq < e.seq
-                    AND earlier.subject IS NOT NULL AND earlier.status IN \(undeliveredSQL)))
         """
 
     public func claim(limit: Int, now: Timestamp, leaseFor: Duration, excludingRoutes: Set<String>)
@@ -99,7 +96,7 @@ extension SQLiteEventStore {
 
     public func complete(_ lease: Lease) throws(StoreError) {
         try endLease(
-            lease, undeliveredChange: -1,
+            lease, undeliveredChange: -1, releasesNext: true,
             "UPDATE events SET status = 'done', lease = NULL, due_at = NULL, finished_at = ?3",
             [.time(configuration.clock())])
     }
@@ -112,7 +109,7 @@ extension SQLiteEventStore {
 
     public func markDead(_ lease: Lease, reason: String) throws(StoreError) {
         try endLease(
-            lease, undeliveredChange: -1,
+            lease, undeliveredChange: -1, releasesNext: true,
             "UPDATE events SET status = 'dead', lease = NULL, due_at = NULL, finished_at = ?3, dead_reason = ?4",
             [.time(configuration.clock()), .text(reason)])
     }
@@ -126,9 +123,10 @@ extension SQLiteEventStore {
             """, [.time(configuration.clock())])
     }
 
-    /// Runs `update` (parameters ?3 on from `values`) on the leased event if the lease still holds.
+    /// Runs `update` (parameters ?3 on from `values`) on the leased event if the lease still holds; with
+    /// `releasesNext` (the event is delivered or dead), the next event of its subject may go.
     private func endLease(
-        _ lease: Lease, undeliveredChange: Int, _ update: String, _ values: [SQLiteValue]
+        _ lease: Lease, undeliveredChange: Int, releasesNext: Bool = false, _ update: String, _ values: [SQLiteValue]
     ) throws(StoreError) {
         try write { (connection) throws(StoreError) in
             try connection.statement(update + " WHERE id = ?1 AND lease = ?2 AND status = 'in_flight'").run(
@@ -138,6 +136,9 @@ extension SQLiteEventStore {
                     .leaseLost,
                     "the lease on event \(lease.eventID) ended (it expired and was claimed again, or an operator "
                         + "retried or discarded the event)")
+            }
+            if releasesNext {
+                try Self.releaseNext(ofSubject: Self.subject(ofEvent: lease.eventID, in: connection), in: connection)
             }
         }
         undelivered.add(undeliveredChange, ordering: .relaxed)

@@ -61,6 +61,8 @@ extension SQLiteEventStore {
             }.first
             guard let status, status == "dead" || status == "retrying" else { return nil }
             try connection.statement(Self.retrySQL + " WHERE id = ?2").run([.time(now), .text(id.text)])
+            // Back before later events of its subject (they wait again), or behind earlier ones.
+            try Self.recomputeWaiting(ofSubject: Self.subject(ofEvent: id, in: connection), in: connection)
             return status == "dead"
         }
         guard let wasDead else { return false }
@@ -77,7 +79,9 @@ extension SQLiteEventStore {
             try connection.statement(Self.retrySQL + " WHERE status = ?2 AND (?3 IS NULL OR route = ?3)").run([
                 .time(now), .text(status.rawValue), .optionalText(route),
             ])
-            return connection.changes
+            let changed = connection.changes
+            if changed > 0 { try Self.recomputeAllWaiting(in: connection) }
+            return changed
         }
         if status == .dead { undelivered.add(count, ordering: .relaxed) }
         return count
@@ -86,14 +90,15 @@ extension SQLiteEventStore {
     public func discard(_ id: EventID) throws(StoreError) -> Bool {
         let removed = try write { (connection) throws(StoreError) -> EventStatus? in
             guard
-                let found = try connection.statement("SELECT seq, status FROM events WHERE id = ?1").query(
-                    [.text(id.text)], { ($0.int64(0), EventStatus(rawValue: $0.text(1) ?? "")) }
+                let found = try connection.statement("SELECT seq, status, subject FROM events WHERE id = ?1").query(
+                    [.text(id.text)], { ($0.int64(0), EventStatus(rawValue: $0.text(1) ?? ""), $0.text(2)) }
                 ).first
             else { return nil }
             for table in ["step_results", "attempts"] {
                 try connection.statement("DELETE FROM \(table) WHERE event_seq = ?1").run([.integer(found.0)])
             }
             try connection.statement("DELETE FROM events WHERE seq = ?1").run([.integer(found.0)])
+            try Self.recomputeWaiting(ofSubject: found.2, in: connection)
             return found.1 ?? .dead
         }
         guard let removed else { return false }
@@ -115,7 +120,7 @@ extension SQLiteEventStore {
             let ages = try connection.statement(
                 """
                 SELECT min(received_at), min(due_at) FROM events INDEXED BY events_due
-                WHERE status IN \(Self.undeliveredSQL)
+                WHERE status IN \(Self.undeliveredSQL) AND waiting = 0
                 """
             ).query([]) { ($0.optionalTime(0), $0.optionalTime(1)) }.first
             let overdue = ages?.1.map { max(.zero, now - $0) }

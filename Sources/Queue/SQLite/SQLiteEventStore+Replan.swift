@@ -8,8 +8,8 @@ extension SQLiteEventStore {
         let now = configuration.clock()
         let wasDead = try write { (connection) throws(StoreError) -> Bool? in
             guard
-                let found = try connection.statement("SELECT seq, status FROM events WHERE id = ?1").query(
-                    [.text(id.text)], { ($0.int64(0), $0.text(1)) }
+                let found = try connection.statement("SELECT seq, status, subject FROM events WHERE id = ?1").query(
+                    [.text(id.text)], { ($0.int64(0), $0.text(1), $0.text(2)) }
                 ).first,
                 found.1 == "dead" || found.1 == "retrying"
             else { return nil }
@@ -24,6 +24,9 @@ extension SQLiteEventStore {
                 WHERE seq = ?4
                 """
             ).run([.blob(plan), .optionalText(subject), .time(now), .integer(found.0)])
+            // Its subject may have changed: both the old one's events and the new one's may move.
+            try Self.recomputeWaiting(ofSubject: found.2, in: connection)
+            if subject != found.2 { try Self.recomputeWaiting(ofSubject: subject, in: connection) }
             return found.1 == "dead"
         }
         guard let wasDead else { return false }

@@ -66,6 +66,20 @@ enum SQLiteSchema {
         ) WITHOUT ROWID;
         CREATE INDEX dedupe_created ON dedupe (created_at);
         """,
+        // 3: `waiting` marks undelivered events behind an earlier undelivered one of their subject, and the due
+        // index holds only the others, so that a claim reads the events it may take and stops at the first not
+        // yet due, instead of stepping over every event held behind a retrying one.
+        """
+        ALTER TABLE events ADD COLUMN waiting INTEGER NOT NULL DEFAULT 0;
+        UPDATE events SET waiting = 1
+        WHERE subject IS NOT NULL AND status IN ('pending', 'retrying', 'in_flight') AND EXISTS (
+            SELECT 1 FROM events AS earlier
+            WHERE earlier.subject = events.subject AND earlier.seq < events.seq
+                AND earlier.status IN ('pending', 'retrying', 'in_flight'));
+        DROP INDEX events_due;
+        CREATE INDEX events_due ON events (due_at, seq)
+            WHERE status IN ('pending', 'retrying', 'in_flight') AND waiting = 0;
+        """,
     ]
 
     static var currentVersion: Int64 { Int64(migrations.count) }
