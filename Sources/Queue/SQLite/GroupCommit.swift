@@ -147,7 +147,9 @@ extension SQLiteEventStore {
             // Claiming the key first costs one b-tree search when it is new, the usual case.
             if let key = event.dedupeKey, try !statements.claimKey(route: event.route, key: key, for: id, at: now) {
                 guard let first = try statements.firstEvent(route: event.route, key: key) else {
-                    throw StoreError(.other, "dedupe key '\(key)' of route '\(event.route)' was taken and then not found")
+                    throw StoreError(
+                        .corrupt,
+                        "dedupe key '\(key)' of route '\(event.route)' is held by a row whose event id cannot be read")
                 }
                 ids.append(first)
                 continue
