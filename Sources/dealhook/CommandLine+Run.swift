@@ -43,6 +43,8 @@ enum ExitStatus {
     static let success: Int32 = 0
     static let failure: Int32 = 1
     static let usage: Int32 = 2
+    /// `dealhook plan`: the replay worked, and some events would fail under the new rules (or lose their route).
+    static let wouldFail: Int32 = 3
 }
 
 /// Writes whole lines straight to the standard streams (unbuffered, so they are seen at once).

@@ -107,7 +107,9 @@ enum PlanCommand {
             let parts = Verdict.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }
             StandardStream.output("\(seen) events replayed: " + parts.joined(separator: ", "))
         }
-        return ExitStatus.success
+        // So that a script (or CI) can hold back a rule change that would refuse events already accepted.
+        let failing = (counts[.fails] ?? 0) + (counts[.routeGone] ?? 0)
+        return failing > 0 ? ExitStatus.wouldFail : ExitStatus.success
     }
 
     /// The verdict on one event, its JSON report, and its text for people.

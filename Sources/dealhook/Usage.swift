@@ -184,6 +184,9 @@ enum Usage {
           --json                  print one JSON document: each event's outcome and changes, and the counts
           --skip-integrity-check  open the queue without PRAGMA integrity_check (for huge stores)
           --help                  show this help
+
+        Exit status: 0 when every event still plans (unchanged or changed), 3 when some would now fail planning or
+        have no route, 1 when the queue cannot be read, 2 for a usage error.
         """
 
     static let version = """
