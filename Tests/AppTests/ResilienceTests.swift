@@ -194,6 +194,9 @@ struct ResilienceTests {
         usleep(1_500_000)
         #expect(try serve.queueCount("done") == 1 && serve.queueCount("dead") == 0)
         #expect(try serve.undelivered() == 10)
+        // Ten failures in a row pause deliveries: Dealhook stays ready (intake goes on) and says why they wait.
+        #expect(try R.eventually(within: .seconds(5)) { try serve.get("/readyz").body.contains("deliveries paused") })
+        #expect(try serve.get("/readyz").status == 200)
 
         // It comes back on the same address with the same objects.
         sandbox = try R.SandboxProcess(data: workspace.sandboxData, port: port)
