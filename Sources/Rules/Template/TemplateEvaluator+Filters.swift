@@ -47,6 +47,8 @@ extension TemplateEvaluator {
         case .truncate:
             guard let length = argument(0).intValue, length >= 0 else { return .null }
             switch input {
+            // A text of no more bytes than `length` has no more characters either: nothing to cut, or to count.
+            case .string(let text) where text.utf8.count <= length: return input
             case .string(let text): return .string(String(text.prefix(length)))
             case .array(let elements): return .array(Array(elements.prefix(length)))
             default: return Self.text(input).map { .string(String($0.prefix(length))) } ?? .null

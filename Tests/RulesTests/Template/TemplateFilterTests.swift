@@ -30,6 +30,8 @@ import Testing
         ("'abc' | replace('', 'x')", "abc"), ("'a.b.c' | replace('.', '')", "abc"),
         ("form.message | truncate(5)", "Hello"), ("'ab' | truncate(10)", "ab"), ("'ab' | truncate(0)", ""),
         ("[1, 2, 3] | truncate(2)", [1, 2]), ("'ab' | truncate(-1)", nil), ("'ab' | truncate(form.name)", nil),
+        // Characters, not bytes: 'é' is two bytes, and 'e' + U+0301 is one character of three bytes.
+        ("'héllo' | truncate(5)", "héllo"), ("'héllo' | truncate(2)", "hé"), ("'e\u{0301}x' | truncate(1)", "e\u{0301}"),
     ]
     static let text3: [(String, JSONValue)] = [
         ("'héllo' | length", 5), ("body.items | length", 2), ("form | length", 8), ("5 | length", nil),
