@@ -68,6 +68,10 @@ public protocol EventStore: Sendable {
     func discard(_ id: EventID) throws(StoreError) -> Bool
     /// Counts by status and the age of the oldest undelivered and most overdue events.
     func stats() throws(StoreError) -> QueueStats
+    /// The routes an operator paused (their events are held), as stored: a pause outlasts a restart.
+    func pausedRoutes() throws(StoreError) -> Set<String>
+    /// Records that `route` is paused, or no longer.
+    func setRoute(_ route: String, paused: Bool) throws(StoreError)
     /// Deletes done events that finished before `olderThan`, with their steps and attempts; returns how many.
     func purgeDelivered(olderThan: Timestamp) throws(StoreError) -> Int
     /// Pending, retrying and in-flight events: intake compares it with `queue.max_pending` (back-pressure), so it

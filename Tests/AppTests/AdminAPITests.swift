@@ -179,4 +179,29 @@ struct AdminAPITests {
         #expect(finished == finished.sorted(), "delivered in arrival order: \(finished)")
         #expect(try server.adminJSON("GET", "/admin/stats")["paused_routes"] == [])
     }
+
+    /// A pause is stored: a restart (a deploy, a crash) does not let the held events go.
+    @Test func aPausedRouteStaysPausedAcrossARestart() throws {
+        let directory = try AdminFixture.directory()
+        let config = try AdminFixture.write(AdminFixture.config(), as: "c.yaml", in: directory)
+        let sandbox = try ExternalSandbox()
+        var server = try AdminServer(config: config, sandbox: sandbox)
+        #expect(try server.adminJSON("POST", "/admin/routes/contact/pause")["paused"] == true)
+        let held = try server.postForm("/forms/contact", "name=Held&email=held%40example.com")
+        server.stop()
+
+        server = try AdminServer(config: config, sandbox: sandbox)
+        #expect(try server.adminJSON("GET", "/admin/stats")["paused_routes"] == ["contact"])
+        try server.postForm("/forms/callback", "email=other%40example.com")
+        #expect(try server.wait { try server.count("done") == 1 }, "other routes go on")
+        usleep(1_200_000)
+        #expect(try server.adminJSON("GET", "/admin/events/\(held)")["status"] == "pending")
+        #expect(try server.sandboxObjects()["deals"] == 0)
+
+        #expect(try server.adminJSON("POST", "/admin/routes/contact/resume")["paused"] == false)
+        #expect(try server.wait { try server.count("done") == 2 })
+        server.stop()
+        server = try AdminServer(config: config, sandbox: sandbox)
+        #expect(try server.adminJSON("GET", "/admin/stats")["paused_routes"] == [], "a resume is stored too")
+    }
 }

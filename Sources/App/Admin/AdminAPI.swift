@@ -221,7 +221,9 @@ struct AdminAPI: Sendable {
             throw AdminProblem(
                 .notFound, "no route '\(name)'; routes: \(routes.map(\.name).joined(separator: ", "))")
         }
-        if paused { delivery.pause(route: name) } else { delivery.resume(route: name) }
+        try storeCall { () throws(StoreError) in
+            if paused { try delivery.pause(route: name) } else { try delivery.resume(route: name) }
+        }
         logger.notice(paused ? "admin: route paused" : "admin: route resumed", ["route": .string(name)])
         return json(["route": .string(name), "paused": .bool(paused)])
     }

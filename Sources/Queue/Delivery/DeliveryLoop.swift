@@ -60,6 +60,17 @@ public final class DeliveryLoop: Sendable {
         self.concurrency = concurrency
         self.lease = lease
         self.logger = logger
+        do {
+            let paused = try store.pausedRoutes()
+            state.withLock { $0.pausedRoutes = paused }
+            if !paused.isEmpty {
+                logger.notice(
+                    "routes paused by an operator stay paused; POST /admin/routes/{name}/resume to resume",
+                    ["routes": .string(paused.sorted().joined(separator: ", "))])
+            }
+        } catch {
+            logger.error("reading the paused routes failed; none is held", ["error": .string(error.description)])
+        }
         self.metrics = metrics
     }
 
@@ -107,13 +118,16 @@ public final class DeliveryLoop: Sendable {
         return true
     }
 
-    /// Holds the events of `route` (intake goes on; nothing is discarded) until `resume(route:)`.
-    public func pause(route: String) {
+    /// Holds the events of `route` (intake goes on; nothing is discarded) until `resume(route:)`, across
+    /// restarts: the pause is stored first.
+    public func pause(route: String) throws(StoreError) {
+        try store.setRoute(route, paused: true)
         state.withLock { _ = $0.pausedRoutes.insert(route) }
     }
 
     /// Lets held events of `route` drain, in order.
-    public func resume(route: String) {
+    public func resume(route: String) throws(StoreError) {
+        try store.setRoute(route, paused: false)
         state.withLock { _ = $0.pausedRoutes.remove(route) }
         store.wakeUp.signal()
     }

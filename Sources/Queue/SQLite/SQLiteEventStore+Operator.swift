@@ -106,6 +106,23 @@ extension SQLiteEventStore {
         return true
     }
 
+    public func pausedRoutes() throws(StoreError) -> Set<String> {
+        try read { (connection) throws(StoreError) in
+            Set(try connection.texts("SELECT route FROM paused_routes"))
+        }
+    }
+
+    public func setRoute(_ route: String, paused: Bool) throws(StoreError) {
+        try write(wakes: !paused) { (connection) throws(StoreError) in
+            if paused {
+                try connection.statement("INSERT OR IGNORE INTO paused_routes (route, paused_at) VALUES (?1, ?2)")
+                    .run([.text(route), .time(configuration.clock())])
+            } else {
+                try connection.statement("DELETE FROM paused_routes WHERE route = ?1").run([.text(route)])
+            }
+        }
+    }
+
     public func stats() throws(StoreError) -> QueueStats {
         let now = configuration.clock()
         return try read { (connection) throws(StoreError) in

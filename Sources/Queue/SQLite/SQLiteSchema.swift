@@ -80,6 +80,13 @@ enum SQLiteSchema {
         CREATE INDEX events_due ON events (due_at, seq)
             WHERE status IN ('pending', 'retrying', 'in_flight') AND waiting = 0;
         """,
+        // 4: routes an operator paused, so that a pause outlasts a restart.
+        """
+        CREATE TABLE paused_routes (
+            route TEXT PRIMARY KEY,
+            paused_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ]
 
     static var currentVersion: Int64 { Int64(migrations.count) }
