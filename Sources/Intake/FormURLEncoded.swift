@@ -1,3 +1,4 @@
+import HTTP
 import JSON
 import Rules
 
@@ -41,7 +42,9 @@ public enum FormURLEncoded {
             case UInt8(ascii: "+"):
                 output.append(0x20)
             case UInt8(ascii: "%"):
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                guard let high = iterator.next().flatMap(Hex.value(of:)),
+                    let low = iterator.next().flatMap(Hex.value(of:))
+                else {
                     throw RequestContent.DecodingError(.malformed, "a '%' must be followed by two hex digits")
                 }
                 output.append(high << 4 | low)
@@ -55,14 +58,5 @@ public enum FormURLEncoded {
             throw RequestContent.DecodingError(.malformed, "form fields must be UTF-8")
         }
         return text
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - 0x30
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - 0x57
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - 0x37
-        default: nil
-        }
     }
 }

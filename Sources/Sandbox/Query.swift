@@ -1,3 +1,4 @@
+import HTTP
 import JSON
 
 /// The decoded query string of a request: `name=value` pairs, `+` and percent escapes undone.
@@ -38,7 +39,7 @@ struct Query: Sendable {
             if byte == UInt8(ascii: "+") {
                 bytes.append(0x20)
             } else if byte == UInt8(ascii: "%"), index + 2 < source.count,
-                let high = hexValue(source[index + 1]), let low = hexValue(source[index + 2])
+                let high = Hex.value(of: source[index + 1]), let low = Hex.value(of: source[index + 2])
             {
                 bytes.append(high << 4 | low)
                 index += 2
@@ -48,15 +49,6 @@ struct Query: Sendable {
             index += 1
         }
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - 0x30
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - 0x57
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - 0x37
-        default: nil
-        }
     }
 }
 
