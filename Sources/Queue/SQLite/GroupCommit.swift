@@ -209,6 +209,7 @@ private struct AppendStatements {
 
     /// The event that holds `key`.
     func firstEvent(route: String, key: String) throws(StoreError) -> EventID? {
-        try lookUp.query([.text(route), .text(key)]) { row throws(StoreError) in row.text(0) }.first?.flatMap(EventID.init)
+        let ids = try lookUp.query([.text(route), .text(key)]) { row throws(StoreError) in row.text(0) }
+        return ids.first?.flatMap(EventID.init)
     }
 }

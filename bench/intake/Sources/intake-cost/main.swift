@@ -11,7 +11,8 @@ import Rules
 // a shared 2-core machine are not (bench/intake/cost runs it so).
 let arguments = CommandLine.arguments
 guard arguments.count >= 6, let count = Int(arguments[5]) else {
-    FileHandle.standardError.write(Data("usage: intake-cost CONFIG ROUTE BODY-FILE CONTENT-TYPE COUNT [Header: value]...\n".utf8))
+    let usage = "usage: intake-cost CONFIG ROUTE BODY-FILE CONTENT-TYPE COUNT [Header: value]...\n"
+    FileHandle.standardError.write(Data(usage.utf8))
     exit(2)
 }
 do {
@@ -43,8 +44,8 @@ do {
             accepted += 1
             planBytes += event.plan.jsonBytes.count
         case .respond(let response, _):
-            FileHandle.standardError.write(
-                Data("intake-cost: not accepted: \(response.status.code) \(String(decoding: response.body, as: UTF8.self))\n".utf8))
+            let body = String(decoding: response.body, as: UTF8.self)
+            FileHandle.standardError.write(Data("intake-cost: not accepted: \(response.status.code) \(body)\n".utf8))
             exit(1)
         }
     }
