@@ -49,15 +49,20 @@ let package = Package(
         .executableTarget(name: "dealhook", dependencies: ["App", "Intake", "Sandbox"], swiftSettings: strictSettings),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(
+            name: "SandboxTestSupport", dependencies: ["HTTP", "JSON", "Logging", "Sandbox", "Teamopipe"],
+            path: "Tests/SandboxTestSupport", swiftSettings: strictSettings),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSettings),
         .testTarget(name: "LoggingTests", dependencies: ["Logging"], swiftSettings: strictSettings),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], swiftSettings: strictSettings),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "JSON"], swiftSettings: strictSettings),
         .testTarget(
-            name: "TeamopipeTests", dependencies: ["Teamopipe", "HTTP", "JSON", "Logging", "Rules", "Sandbox"],
+            name: "TeamopipeTests",
+            dependencies: ["Teamopipe", "HTTP", "JSON", "Logging", "Rules", "Sandbox", "SandboxTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "QueueTests", dependencies: ["Queue", "HTTP", "JSON", "Logging", "Rules", "Sandbox", "Teamopipe"],
+            name: "QueueTests",
+            dependencies: ["Queue", "HTTP", "JSON", "Logging", "Rules", "Sandbox", "SandboxTestSupport", "Teamopipe"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "IntakeTests", dependencies: ["Intake", "HTTP", "JSON", "Rules", "TestSupport", "dealhook"],

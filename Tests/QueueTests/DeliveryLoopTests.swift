@@ -3,6 +3,7 @@ import JSON
 import Rules
 import Teamopipe
 import Testing
+import SandboxTestSupport
 
 @testable import Queue
 
@@ -190,7 +191,7 @@ import Testing
     }
 
     @Test func faultyTeamopipeStillGetsEveryEventExactlyOnce() throws {
-        let sandbox = try DeliverySandbox()
+        let sandbox = try InProcessSandbox(faultSeed: 11)
         try sandbox.faults([
             "error_rate": 0.3, "reset_after_commit_rate": 0.1, "seed": 3,
             "routes": ["POST /contacts/upsert", "POST /deals", "POST /tasks"],

@@ -3,6 +3,7 @@ import JSON
 import Rules
 import Teamopipe
 import Testing
+import SandboxTestSupport
 
 @testable import Queue
 
@@ -10,7 +11,7 @@ import Testing
 /// later run resumes at the first unfinished step, and no finished step is ever performed twice.
 @Suite(.serialized) struct DeliveryPlanRunnerTests {
     @Test func aRunStoppedAtALaterStepResumesThereAndNeverRepeatsAFinishedStep() throws {
-        let sandbox = try DeliverySandbox()
+        let sandbox = try InProcessSandbox(faultSeed: 11)
         try withStore { store, clock throws in
             let runner = PlanRunner(store: store, performer: sandbox.client, metrics: nil)
             let id = try store.append([
@@ -54,7 +55,7 @@ import Testing
     }
 
     @Test func aStepWhoseAnswerWasLostIsNotDoneTwiceInEffect() throws {
-        let sandbox = try DeliverySandbox()
+        let sandbox = try InProcessSandbox(faultSeed: 11)
         try withStore { store, clock throws in
             let runner = PlanRunner(store: store, performer: sandbox.client, metrics: nil)
             let id = try store.append([
@@ -89,7 +90,7 @@ import Testing
     }
 
     @Test func aCallThatTimesOutIsRetriedAndDoneOnce() throws {
-        let sandbox = try DeliverySandbox(timeout: .milliseconds(300))
+        let sandbox = try InProcessSandbox(timeout: .milliseconds(300), faultSeed: 11)
         try withStore { store, clock throws in
             let runner = PlanRunner(store: store, performer: sandbox.client, metrics: nil)
             let id = try store.append([
@@ -120,7 +121,7 @@ import Testing
     }
 
     @Test func idempotencyKeysAreTheEventIDAndTheStepID() throws {
-        let sandbox = try DeliverySandbox()
+        let sandbox = try InProcessSandbox(faultSeed: 11)
         try withStore { store, clock throws in
             let performer = RecordingPerformer(sandbox.client)
             let runner = PlanRunner(store: store, performer: performer, metrics: nil)

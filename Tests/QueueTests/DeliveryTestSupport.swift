@@ -9,64 +9,6 @@ import Teamopipe
 
 @testable import Queue
 
-/// A Teamopipe sandbox in this process on an ephemeral loopback port, with a client over real sockets: what
-/// the delivery code talks to in these tests, faults and all.
-final class DeliverySandbox {
-    let sandbox: TeamopipeSandbox
-    let baseURL: String
-    let http: HTTPClient
-    let client: TeamopipeClient
-
-    /// `timeout`: the client's limit for one call (twice that for the whole exchange).
-    init(timeout: Duration = .seconds(2)) throws {
-        var configuration = SandboxConfiguration(addresses: [BindAddress(host: "127.0.0.1", port: 0)], faultSeed: 11)
-        configuration.rateLimit = nil
-        sandbox = try TeamopipeSandbox(
-            configuration: configuration, logger: Logger(level: .critical, handler: InMemoryLogHandler()))
-        let address = try sandbox.start()[0]
-        baseURL = "http://127.0.0.1:\(address.port)/api/v2"
-        http = try HTTPClient(
-            configuration: HTTPClientConfiguration(requestTimeout: timeout, totalTimeout: timeout * 2))
-        client = TeamopipeClient(
-            transport: HTTPTeamopipeTransport(client: http, baseURL: baseURL, apiKey: sandbox.apiKey),
-            cacheTTL: .seconds(60))
-    }
-
-    deinit { sandbox.shutdown(gracePeriod: .milliseconds(200)) }
-
-    /// A call to the control API (`/_sandbox/...`).
-    @discardableResult
-    func control(_ method: String, _ path: String, _ body: JSONValue? = nil) throws -> JSONValue {
-        let root = String(baseURL.dropLast("/api/v2".count))
-        let response = try http.execute(
-            HTTPClientRequest(
-                method: method, url: root + path, headers: ["Content-Type": "application/json"],
-                body: body?.jsonBytes ?? []))
-        return response.body.isEmpty ? .null : try JSONValue(parsing: response.body)
-    }
-
-    /// Replaces the fault settings.
-    func faults(_ settings: JSONValue) throws { try control("POST", "/_sandbox/faults", settings) }
-
-    /// How many objects of `kind` (`deals`, `contacts`, …) the sandbox holds.
-    func count(_ kind: String) throws -> Int {
-        try control("GET", "/_sandbox/stats")["objects"]?[kind]?.intValue ?? -1
-    }
-
-    /// The answers the sandbox gave on `route` (`POST /deals`), by status or `reset`.
-    func answers(_ route: String) throws -> [String: Int] {
-        let counts = try control("GET", "/_sandbox/stats")["requests"]?[route]?.objectValue ?? [:]
-        return counts.compactMapValues(\.intValue)
-    }
-
-    /// An API read with the sandbox's key.
-    func get(_ path: String) throws -> JSONValue {
-        let response = try http.execute(
-            HTTPClientRequest(url: baseURL + path, headers: ["Authorization": "Bearer \(sandbox.apiKey)"]))
-        return try JSONValue(parsing: response.body)["data"] ?? .null
-    }
-}
-
 /// Steps and events for delivery tests.
 enum DeliveryFixture {
     /// The website-contact plan: upsert the contact, open a deal for it, book a call-back on the deal.

@@ -1,13 +1,14 @@
 import JSON
 import Rules
 import Testing
+import SandboxTestSupport
 
 @testable import Teamopipe
 
 @Suite("Teamopipe client against the sandbox")
 struct TeamopipeClientTests {
     @Test func contactUpsertCreatesThenUpdatesWithItsOrganization() throws {
-        let live = try LiveSandbox()
+        let live = try InProcessSandbox()
         let first = live.client.perform(
             .contactUpsert, input: ["email": "ana@acme.test", "name": "Ana Lima", "organization": "Acme"],
             idempotencyKey: "e1:contact")
@@ -25,7 +26,7 @@ struct TeamopipeClientTests {
     }
 
     @Test func dealCreateResolvesNamesFieldsOptionsAndAssignees() throws {
-        let live = try LiveSandbox()
+        let live = try InProcessSandbox()
         let outcome = live.client.perform(
             .dealCreate,
             input: [
@@ -43,7 +44,7 @@ struct TeamopipeClientTests {
     }
 
     @Test func unknownNamesFailPermanentlyWithTheNamesThatExist() throws {
-        let live = try LiveSandbox()
+        let live = try InProcessSandbox()
         let stage = live.client.perform(
             .dealCreate, input: ["title": "x", "pipeline": "Sales", "stage": "Wonn"], idempotencyKey: "e:1")
         #expect(
@@ -65,7 +66,7 @@ struct TeamopipeClientTests {
     }
 
     @Test func validationErrorsCarryTheAPIsDetails() throws {
-        let live = try LiveSandbox()
+        let live = try InProcessSandbox()
         let outcome = live.client.perform(
             .dealCreate, input: ["title": "x", "pipeline": "Sales", "stage": "Lead", "value": 10], idempotencyKey: "e:1")
         guard case .permanent(let failure) = outcome else {
@@ -78,7 +79,7 @@ struct TeamopipeClientTests {
     }
 
     @Test func dealFindByEmailFieldAndTitleWithEveryOnMissing() throws {
-        let live = try LiveSandbox()
+        let live = try InProcessSandbox()
         let contact = try #require(
             live.client.perform(.contactUpsert, input: ["email": "bo@b.test"], idempotencyKey: "e:c").value)
         let deal = try #require(
@@ -113,7 +114,7 @@ struct TeamopipeClientTests {
     }
 
     @Test func dealUpdateMoveFieldsActivityAndTask() throws {
-        let live = try LiveSandbox()
+        let live = try InProcessSandbox()
         let contact = try #require(live.client.perform(.contactUpsert, input: ["email": "c@d.test"], idempotencyKey: "a:c").value)
         let deal = try #require(
             live.client.perform(.dealCreate, input: ["title": "T", "pipeline": "Sales", "stage": "Lead"], idempotencyKey: "a:d").value)
@@ -136,7 +137,7 @@ struct TeamopipeClientTests {
     }
 
     @Test func aRepeatedIdempotencyKeyCreatesNothingTwice() throws {
-        let live = try LiveSandbox()
+        let live = try InProcessSandbox()
         let input: JSONValue = ["title": "Once", "pipeline": "Sales", "stage": "Lead"]
         let first = live.client.perform(.dealCreate, input: input, idempotencyKey: "evt_9:deal")
         let again = live.client.perform(.dealCreate, input: input, idempotencyKey: "evt_9:deal")
@@ -146,7 +147,7 @@ struct TeamopipeClientTests {
     }
 
     @Test func transientFaultsAndRateLimitsCarryRetryHints() throws {
-        let live = try LiveSandbox()
+        let live = try InProcessSandbox()
         try live.control("POST", "/_sandbox/faults", ["error_rate": 1, "routes": ["POST /tasks"]])
         let failed = live.client.perform(.taskCreate, input: ["title": "x"], idempotencyKey: "t:1")
         guard case .transient(let failure, _) = failed else {
@@ -163,7 +164,7 @@ struct TeamopipeClientTests {
     }
 
     @Test func aResetAfterCommitIsTransientAndTheRetryReplays() throws {
-        let live = try LiveSandbox()
+        let live = try InProcessSandbox()
         try live.control("POST", "/_sandbox/faults", ["reset_after_commit_rate": 1])
         let lost = live.client.perform(.taskCreate, input: ["title": "x"], idempotencyKey: "r:1")
         guard case .transient = lost else {
@@ -176,13 +177,13 @@ struct TeamopipeClientTests {
     }
 
     @Test func aWrongOrRevokedKeyIsAnAuthFailureAndTheProbeTellsWhenItWorks() throws {
-        let wrong = try LiveSandbox(apiKey: "not-the-key")
+        let wrong = try InProcessSandbox(apiKey: "not-the-key")
         guard case .authFailure(let failure) = wrong.client.probe() else {
             Issue.record("a wrong key must be an auth failure")
             return
         }
         #expect(failure.status == 401)
-        let live = try LiveSandbox()
+        let live = try InProcessSandbox()
         #expect(live.client.probe().value != nil)
         try live.control("DELETE", "/_sandbox/keys/\(live.sandbox.apiKey)")
         guard case .authFailure = live.client.perform(.taskCreate, input: ["title": "x"], idempotencyKey: "k:1") else {
@@ -192,7 +193,7 @@ struct TeamopipeClientTests {
     }
 
     @Test func verifyChecksNamesAgainstTheWorkspace() throws {
-        let live = try LiveSandbox()
+        let live = try InProcessSandbox()
         #expect(live.client.verify(.pipeline("Sales")) == nil)
         #expect(live.client.verify(.stage("Won", pipeline: "Sales")) == nil)
         #expect(live.client.verify(.stage("Won", pipeline: "Onboarding"))?.hasPrefix("no stage 'Won' in pipeline 'Onboarding'") == true)
