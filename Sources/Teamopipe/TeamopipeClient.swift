@@ -40,9 +40,11 @@ public final class TeamopipeClient: Sendable {
         }
     }
 
-    /// Checks names against the workspace as it is now; each unknown one gives its failure message.
-    public func verify(_ name: NameToVerify) -> String? {
-        directory.invalidate()
+    /// Checks a name against the workspace; an unknown one gives its failure message. With `fresh` (the first
+    /// name of a check) the workspace is read anew; later names reuse what was read, and a name missing from it
+    /// has the workspace read once more before it is reported, so a check of many names costs a few reads.
+    public func verify(_ name: NameToVerify, fresh: Bool = true) -> String? {
+        if fresh { directory.invalidate() }
         do throws(TeamopipeFailureOutcome) {
             switch name {
             case .pipeline(let pipeline):

@@ -119,7 +119,7 @@ struct OnlineCheck {
             if let known = answers[question] {
                 answer = known
             } else {
-                answer = client.verify(question).map { redacted($0, apiKey) }
+                answer = client.verify(question, fresh: answers.isEmpty).map { redacted($0, apiKey) }
                 answers[question] = answer
             }
             guard let answer else { continue }

@@ -1,4 +1,6 @@
 import Foundation
+import HTTP
+import JSON
 import TestSupport
 import Testing
 
@@ -59,6 +61,10 @@ struct CheckOnlineTests {
         #expect(!result.stderr.contains("'Lead' in pipeline 'Salez'"))
         #expect(result.stdout.contains("\(path): OK"))
         #expect(result.stdout.contains("online: 12 names checked against \(sandbox.baseURL)"))
+        // The workspace is read once for the check, and once more for each name it does not hold (6): not for
+        // every name.
+        let reads = try sandbox.requests("GET /pipelines")
+        #expect(reads >= 1 && reads <= 1 + 6, "pipelines read \(reads) times")
         #expect(
             result.stdout.contains(
                 "not checked: \(path):24:64: pipeline of step 'chosen' in route 'web': written as a template"))
@@ -180,5 +186,14 @@ struct CheckOnlineTests {
         }
 
         var environment: [String: String] { ["TEAMOPIPE_BASE_URL": baseURL, "TEAMOPIPE_API_KEY": apiKey] }
+
+        /// How many requests the sandbox answered on `route` (`GET /pipelines`), whatever the status.
+        func requests(_ route: String) throws -> Int {
+            let http = try HTTPClient(configuration: HTTPClientConfiguration(requestTimeout: .seconds(5)))
+            let stats = try http.execute(
+                HTTPClientRequest(url: String(baseURL.dropLast("/api/v2".count)) + "/_sandbox/stats"))
+            let counts = try JSONValue(parsing: stats.body)["requests"]?[route]?.objectValue ?? [:]
+            return counts.values.compactMap(\.intValue).reduce(0, +)
+        }
     }
 }
