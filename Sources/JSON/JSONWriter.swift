@@ -48,11 +48,12 @@ enum JSONWriter {
         literal.withUTF8Buffer { output.append(contentsOf: $0) }
     }
 
-    /// Integral values below 10^15 without a fraction; other finite numbers as Swift's shortest round-tripping
+    /// Integral values up to 2^53 without a fraction; other finite numbers as Swift's shortest round-tripping
     /// `description`; non-finite numbers (which JSON cannot hold) as `null`.
     static func writeNumber(_ number: Double, into output: inout [UInt8]) {
         guard number.isFinite else { return append("null", to: &output) }
-        guard number.rounded() == number, abs(number) < 1e15 else {
+        // Up to 2^53 every integer is exact, so it is written as one, as `JSONValue` promises.
+        guard number.rounded() == number, abs(number) <= 9_007_199_254_740_992 else {
             return output.append(contentsOf: number.description.utf8)
         }
         // The digits of the integer, written least significant first and then put in order. -0 gives "0".
