@@ -161,8 +161,8 @@ extension Workspace {
         guard validator.details.isEmpty, let email = accepted["email"]?.stringValue?.lowercased() else {
             throw .validation(validator.details)
         }
-        if let existing = contacts.filtered({ $0["email"]?.stringValue?.lowercased() == email }).first {
-            var record = existing.record
+        if let existing = contacts.first(withKey: email) {
+            var record = existing
             for (name, value) in accepted where name != "email" {
                 record[name] = name == "dynamic_fields" ? Self.merge(record[name], value) : value
             }

@@ -6,7 +6,7 @@ import JSON
 struct Workspace: Sendable {
     let catalog: Catalog
     var deals = ObjectTable(prefix: "deal")
-    var contacts = ObjectTable(prefix: "contact")
+    var contacts = ObjectTable(prefix: "contact", keyField: "email")
     var organizations = ObjectTable(prefix: "org")
     var tasks = ObjectTable(prefix: "task")
     var activities = ObjectTable(prefix: "activity")
@@ -52,12 +52,12 @@ struct Workspace: Sendable {
 
     /// Restores the objects of a `snapshot`.
     mutating func restore(_ snapshot: JSONValue) throws(SandboxError) {
-        func table(_ name: String, _ prefix: String) throws(SandboxError) -> ObjectTable {
+        func table(_ name: String, _ prefix: String, keyField: String? = nil) throws(SandboxError) -> ObjectTable {
             guard let stored = snapshot[name] else { throw SandboxError("the data lacks the \(name) table") }
-            return try ObjectTable(prefix: prefix, snapshot: stored)
+            return try ObjectTable(prefix: prefix, keyField: keyField, snapshot: stored)
         }
         deals = try table("deals", "deal")
-        contacts = try table("contacts", "contact")
+        contacts = try table("contacts", "contact", keyField: "email")
         organizations = try table("organizations", "org")
         tasks = try table("tasks", "task")
         activities = try table("activities", "activity")
