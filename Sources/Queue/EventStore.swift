@@ -39,8 +39,9 @@ public protocol EventStore: Sendable {
     /// Adds an attempt to the event's history and counts it in `StoredEvent.attempts`.
     func recordAttempt(_ event: EventID, _ attempt: Attempt) throws(StoreError)
 
-    /// Marks the leased event delivered.
-    func complete(_ lease: Lease) throws(StoreError)
+    /// Marks the leased event delivered, storing `lastStep` (the result of the step that finished it, when the
+    /// run has not stored it) in the same transaction: one commit where two were.
+    func complete(_ lease: Lease, lastStep: FinishedStep?) throws(StoreError)
     /// Ends the lease and makes the event due again at `at`.
     func scheduleRetry(_ lease: Lease, at: Timestamp) throws(StoreError)
     /// Makes the leased event a dead letter, with `reason` for the operator.
@@ -94,6 +95,11 @@ extension EventStore {
         }
         done.wait()
         return try outcome.withLock { $0! }.get()
+    }
+
+    /// Marks the leased event delivered; every step's result is stored already.
+    public func complete(_ lease: Lease) throws(StoreError) {
+        try complete(lease, lastStep: nil)
     }
 
     /// `claim` with no paused routes.

@@ -122,3 +122,14 @@ public struct EventSummary: Sendable, Equatable {
     /// The body's size in bytes.
     public var bodySize: Int
 }
+
+/// A step that succeeded and whose result is still to be stored: `step`'s position in the plan, and the result.
+public struct FinishedStep: Sendable, Equatable {
+    public var step: Int
+    public var result: [UInt8]
+
+    public init(step: Int, result: [UInt8]) {
+        self.step = step
+        self.result = result
+    }
+}

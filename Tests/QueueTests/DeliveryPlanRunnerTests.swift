@@ -36,10 +36,11 @@ import SandboxTestSupport
             try sandbox.faults([:])
             let second = try #require(try store.claim(limit: 1, now: .now(), leaseFor: .seconds(60)).first)
             #expect(second.completedSteps.map(\.step) == [0, 1])
-            guard case .delivered = try runner.run(second) else {
+            guard case .delivered(let lastStep) = try runner.run(second) else {
                 Issue.record("the second run should deliver")
                 return
             }
+            try store.complete(second.lease, lastStep: lastStep)
             #expect(try sandbox.count("contacts") == 1 && sandbox.count("deals") == 1 && sandbox.count("tasks") == 1)
             // The finished steps were not even asked again: one call each.
             #expect(try sandbox.answers("POST /contacts/upsert") == ["201": 1])
@@ -75,10 +76,11 @@ import SandboxTestSupport
             try store.scheduleRetry(first.lease, at: clock.now)
             try sandbox.faults([:])
             let second = try #require(try store.claim(limit: 1, now: .now(), leaseFor: .seconds(60)).first)
-            guard case .delivered = try runner.run(second) else {
+            guard case .delivered(let lastStep) = try runner.run(second) else {
                 Issue.record("the retry should deliver")
                 return
             }
+            try store.complete(second.lease, lastStep: lastStep)
             // The retry carried the same key: the sandbox replayed its first answer instead of a second deal.
             #expect(try sandbox.count("deals") == 1 && sandbox.count("tasks") == 1)
             #expect(try sandbox.answers("POST /deals") == ["reset": 1, "201": 1])
@@ -111,10 +113,11 @@ import SandboxTestSupport
             try store.scheduleRetry(first.lease, at: clock.now)
             try sandbox.faults([:])
             let second = try #require(try store.claim(limit: 1, now: .now(), leaseFor: .seconds(60)).first)
-            guard case .delivered = try runner.run(second) else {
+            guard case .delivered(let lastStep) = try runner.run(second) else {
                 Issue.record("the retry should deliver")
                 return
             }
+            try store.complete(second.lease, lastStep: lastStep)
             #expect(try sandbox.count("contacts") == 1 && sandbox.count("deals") == 1 && sandbox.count("tasks") == 1)
             #expect(try store.completedSteps(id).count == 3)
         }
@@ -129,10 +132,11 @@ import SandboxTestSupport
                 DeliveryFixture.event(DeliveryFixture.leadPlan(email: "cleo@example.com"), receivedAt: clock.now)
             ])[0]
             let claimed = try #require(try store.claim(limit: 1, now: .now(), leaseFor: .seconds(60)).first)
-            guard case .delivered = try runner.run(claimed) else {
+            guard case .delivered(let lastStep) = try runner.run(claimed) else {
                 Issue.record("the run should deliver")
                 return
             }
+            try store.complete(claimed.lease, lastStep: lastStep)
             #expect(performer.calls.map(\.key) == ["\(id.text):contact", "\(id.text):deal", "\(id.text):follow-up"])
             #expect(performer.calls.map(\.operation) == [.contactUpsert, .dealCreate, .taskCreate])
             // The same key and body again: Teamopipe answers from its record instead of acting.
@@ -156,12 +160,47 @@ import SandboxTestSupport
             }
             try store.recordStepResult(id, step: 0, result: Array(#"{"id":"later"}"#.utf8))
             let claimed = try #require(try store.claim(limit: 1, now: .now(), leaseFor: .seconds(60)).first)
-            guard case .delivered = try runner.run(claimed) else {
+            guard case .delivered(let lastStep) = try runner.run(claimed) else {
                 Issue.record("nothing is left to do")
                 return
             }
+            try store.complete(claimed.lease, lastStep: lastStep)
             #expect(performer.calls == 0)
             #expect(try JSONValue(parsing: store.completedSteps(id)[0].result)["id"] == "done_0")
+        }
+    }
+
+    /// The last step's result is stored with the completion, one commit for both; even when the lease was lost
+    /// meanwhile, since its call was made.
+    @Test func theLastStepsResultIsStoredWithTheCompletion() throws {
+        try withStore { store, clock throws in
+            let performer = ScriptedPerformer { _, _, _ in ScriptedPerformer.ok }
+            let runner = PlanRunner(store: store, performer: performer, metrics: nil)
+            let ids = try store.append(
+                ["eve@example.com", "fay@example.com"].map {
+                    DeliveryFixture.event(DeliveryFixture.leadPlan(email: $0), receivedAt: clock.now)
+                })
+            let claimed = try store.claim(limit: 2, now: .now(), leaseFor: .seconds(60))
+            try #require(claimed.count == 2)
+            guard case .delivered(let lastStep?) = try runner.run(claimed[0]) else {
+                Issue.record("the run should deliver, leaving its last result to the completion")
+                return
+            }
+            #expect(lastStep.step == 2)
+            #expect(try store.completedSteps(ids[0]).map(\.step) == [0, 1], "not stored by the run")
+            try store.complete(claimed[0].lease, lastStep: lastStep)
+            #expect(try store.completedSteps(ids[0]).map(\.step) == [0, 1, 2])
+            #expect(try store.event(ids[0])?.event.status == .done)
+
+            guard case .delivered(let other?) = try runner.run(claimed[1]) else {
+                Issue.record("the second run should deliver too")
+                return
+            }
+            try store.release(claimed[1].lease)
+            let again = try #require(try store.claim(limit: 1, now: .now(), leaseFor: .seconds(60)).first)
+            #expect(throws: StoreError.self) { try store.complete(claimed[1].lease, lastStep: other) }
+            #expect(try store.completedSteps(ids[1]).map(\.step) == [0, 1, 2], "stored though the lease was lost")
+            #expect(try store.event(ids[1])?.event.status == .inFlight, "the new lease holds it: \(again.lease)")
         }
     }
 

@@ -214,9 +214,9 @@ public final class DeliveryLoop: Sendable {
         ])
         do throws(StoreError) {
             switch try runner.run(claimed) {
-            case .delivered:
+            case .delivered(let lastStep):
                 state.withLock { $0.transientStreak = 0 }
-                try store.complete(claimed.lease)
+                try store.complete(claimed.lease, lastStep: lastStep)
                 metrics?.deliveries.increment(labels: ["delivered"])
                 eventLogger.debug("delivered")
             case .unreadable(let problem):

@@ -11,8 +11,9 @@ struct PlanRunner {
 
     /// How a run ended.
     enum Result {
-        /// Every step is done.
-        case delivered
+        /// Every step is done; `lastStep`, when set, is the result of the step that finished the plan, not yet
+        /// stored: the caller stores it with the completion, in one commit.
+        case delivered(lastStep: FinishedStep?)
         /// Step `step` did not succeed; `attempt` is its story for the event's history.
         case stopped(step: Int, outcome: TeamopipeOutcome, attempt: Attempt)
         /// The stored plan cannot be read: nothing can be delivered.
@@ -63,11 +64,16 @@ struct PlanRunner {
                     errorClass: outcome.className, details: outcome.failure?.description ?? "")
                 return .stopped(step: index, outcome: outcome, attempt: attempt)
             }
-            try store.recordStepResult(claimed.event.id, step: index, result: value.jsonBytes)
             results[index] = value
             if step.operation == .dealFind, value.isNull { skippedRules.insert(step.rule) }
+            // The last step's result goes with the completion; an earlier one is stored now, so that a retry
+            // after a later step fails does not repeat this one.
+            guard plan.steps.indices.contains(where: { $0 > index && results[$0] == nil }) else {
+                return .delivered(lastStep: FinishedStep(step: index, result: value.jsonBytes))
+            }
+            try store.recordStepResult(claimed.event.id, step: index, result: value.jsonBytes)
         }
-        return .delivered
+        return .delivered(lastStep: nil)
     }
 
     /// `<event id>:<step id>`, and `:r<n>` after it once the step has been refused for good `n` times.

@@ -54,15 +54,21 @@ extension SQLiteEventStore {
     }
 
     public func recordStepResult(_ event: EventID, step: Int, result: [UInt8]) throws(StoreError) {
-        let now = configuration.clock()
         try write(wakes: false) { (connection) throws(StoreError) in
-            try connection.statement(
-                """
-                INSERT OR IGNORE INTO step_results (event_seq, step, result, completed_at)
-                SELECT seq, ?2, ?3, ?4 FROM events WHERE id = ?1
-                """
-            ).run([.text(event.text), .int(step), .blob(result), .time(now)])
+            try Self.insertStepResult(event, step: step, result: result, at: configuration.clock(), in: connection)
         }
+    }
+
+    /// Stores a step's result unless one is stored already (the first stands).
+    private static func insertStepResult(
+        _ event: EventID, step: Int, result: [UInt8], at now: Timestamp, in connection: SQLiteConnection
+    ) throws(StoreError) {
+        try connection.statement(
+            """
+            INSERT OR IGNORE INTO step_results (event_seq, step, result, completed_at)
+            SELECT seq, ?2, ?3, ?4 FROM events WHERE id = ?1
+            """
+        ).run([.text(event.text), .int(step), .blob(result), .time(now)])
     }
 
     public func completedSteps(_ event: EventID) throws(StoreError) -> [StepResult] {
@@ -94,9 +100,9 @@ extension SQLiteEventStore {
         }
     }
 
-    public func complete(_ lease: Lease) throws(StoreError) {
+    public func complete(_ lease: Lease, lastStep: FinishedStep?) throws(StoreError) {
         try endLease(
-            lease, undeliveredChange: -1, releasesNext: true,
+            lease, undeliveredChange: -1, releasesNext: true, storing: lastStep,
             "UPDATE events SET status = 'done', lease = NULL, due_at = NULL, finished_at = ?3",
             [.time(configuration.clock())])
     }
@@ -124,22 +130,31 @@ extension SQLiteEventStore {
     }
 
     /// Runs `update` (parameters ?3 on from `values`) on the leased event if the lease still holds; with
-    /// `releasesNext` (the event is delivered or dead), the next event of its subject may go.
+    /// `releasesNext` (the event is delivered or dead), the next event of its subject may go. A step result in
+    /// `storing` is stored in the same transaction, whether the lease still holds or not, as
+    /// `recordStepResult` would have: the call it records was made.
     private func endLease(
-        _ lease: Lease, undeliveredChange: Int, releasesNext: Bool = false, _ update: String, _ values: [SQLiteValue]
+        _ lease: Lease, undeliveredChange: Int, releasesNext: Bool = false, storing step: FinishedStep? = nil,
+        _ update: String, _ values: [SQLiteValue]
     ) throws(StoreError) {
-        try write { (connection) throws(StoreError) in
+        let held = try write { (connection) throws(StoreError) -> Bool in
+            if let step {
+                try Self.insertStepResult(
+                    lease.eventID, step: step.step, result: step.result, at: configuration.clock(), in: connection)
+            }
             try connection.statement(update + " WHERE id = ?1 AND lease = ?2 AND status = 'in_flight'").run(
                 [.text(lease.eventID.text), .integer(lease.token)] + values)
-            guard connection.changes == 1 else {
-                throw StoreError(
-                    .leaseLost,
-                    "the lease on event \(lease.eventID) ended (it expired and was claimed again, or an operator "
-                        + "retried or discarded the event)")
-            }
+            guard connection.changes == 1 else { return false }
             if releasesNext {
                 try Self.releaseNext(ofSubject: Self.subject(ofEvent: lease.eventID, in: connection), in: connection)
             }
+            return true
+        }
+        guard held else {
+            throw StoreError(
+                .leaseLost,
+                "the lease on event \(lease.eventID) ended (it expired and was claimed again, or an operator "
+                    + "retried or discarded the event)")
         }
         undelivered.add(undeliveredChange, ordering: .relaxed)
     }
