@@ -146,7 +146,7 @@ extension SQLiteEventStore {
                 [.text(lease.eventID.text), .integer(lease.token)] + values)
             guard connection.changes == 1 else { return false }
             if releasesNext {
-                try Self.releaseNext(ofSubject: Self.subject(ofEvent: lease.eventID, in: connection), in: connection)
+                try Self.releaseNext(after: lease.eventID, in: connection)
             }
             return true
         }

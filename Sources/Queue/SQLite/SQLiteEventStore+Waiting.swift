@@ -8,17 +8,18 @@ extension SQLiteEventStore {
             WHERE earlier.subject = ?4 AND earlier.status IN \(undeliveredSQL))
         """
 
-    /// Frees the next undelivered event of `subject`, after the one before it is done or dead: the usual case,
-    /// one index lookup however many events wait.
-    static func releaseNext(ofSubject subject: String?, in connection: SQLiteConnection) throws(StoreError) {
-        guard let subject else { return }
+    /// Frees the next undelivered event of event `id`'s subject, after `id` is done or dead: the usual case, one
+    /// statement and one index lookup however many events wait (an event without a subject frees nothing).
+    static func releaseNext(after id: EventID, in connection: SQLiteConnection) throws(StoreError) {
         try connection.statement(
             """
             UPDATE events SET waiting = 0
-            WHERE seq = (SELECT min(seq) FROM events WHERE subject = ?1 AND status IN \(undeliveredSQL))
+            WHERE seq = (
+                SELECT min(seq) FROM events
+                WHERE subject = (SELECT subject FROM events WHERE id = ?1) AND status IN \(undeliveredSQL))
                 AND waiting = 1
             """
-        ).run([.text(subject)])
+        ).run([.text(id.text)])
     }
 
     /// Sets the flag of every undelivered event of `subject` anew: after an operator's retry, a replan or a
