@@ -11,10 +11,10 @@ import Testing
         return try connection.integer(
             """
             SELECT count(*) FROM events
-            WHERE status IN \(SQLiteEventStore.undeliveredSQL) AND waiting != (subject IS NOT NULL AND EXISTS (
+            WHERE status \(SQLiteEventStore.undeliveredSQL) AND waiting != (subject IS NOT NULL AND EXISTS (
                 SELECT 1 FROM events AS earlier
                 WHERE earlier.subject = events.subject AND earlier.seq < events.seq
-                    AND earlier.status IN \(SQLiteEventStore.undeliveredSQL)))
+                    AND earlier.status \(SQLiteEventStore.undeliveredSQL)))
             """)
     }
 

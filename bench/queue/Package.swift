@@ -12,5 +12,8 @@ let package = Package(
         .executableTarget(
             name: "QueueBench", dependencies: [.product(name: "Queue", package: dealhook)],
             swiftSettings: [.swiftLanguageMode(.v6)]),
+        .executableTarget(
+            name: "AppendCost", dependencies: [.product(name: "Queue", package: dealhook)],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
     ]
 )

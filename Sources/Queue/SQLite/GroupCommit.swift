@@ -183,7 +183,13 @@ extension SQLiteEventStore {
 }
 
 /// The statements of one append transaction, looked up in the connection's cache once per batch.
-private struct AppendStatements {
+struct AppendStatements {
+    static let insertEventSQL = """
+        INSERT INTO events (id, route, received_at, subject, headers, body, plan, status, due_at, waiting)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?3, \(SQLiteEventStore.waitingOnAppendSQL))
+        """
+    static let claimKeySQL = "INSERT OR IGNORE INTO dedupe (route, key, event_id, created_at) VALUES (?1, ?2, ?3, ?4)"
+
     let insertEvent: SQLiteStatement
     private let connection: SQLiteConnection
     private let claim: SQLiteStatement
@@ -191,13 +197,8 @@ private struct AppendStatements {
 
     init(_ connection: SQLiteConnection) throws(StoreError) {
         self.connection = connection
-        insertEvent = try connection.statement(
-            """
-            INSERT INTO events (id, route, received_at, subject, headers, body, plan, status, due_at, waiting)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?3, \(SQLiteEventStore.waitingOnAppendSQL))
-            """)
-        claim = try connection.statement(
-            "INSERT OR IGNORE INTO dedupe (route, key, event_id, created_at) VALUES (?1, ?2, ?3, ?4)")
+        insertEvent = try connection.statement(Self.insertEventSQL)
+        claim = try connection.statement(Self.claimKeySQL)
         lookUp = try connection.statement("SELECT event_id FROM dedupe WHERE route = ?1 AND key = ?2")
     }
 

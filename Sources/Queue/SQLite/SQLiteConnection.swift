@@ -59,9 +59,7 @@ final class SQLiteConnection {
 
     /// Runs `sql` and returns the first column of its first row as an integer (0 without rows).
     func integer(_ sql: String, _ bindings: [SQLiteValue] = []) throws(StoreError) -> Int64 {
-        let statement = try self.statement(sql)
-        try statement.bind(bindings)
-        return try statement.rows { $0.int64(0) }.first ?? 0
+        try self.statement(sql).query(bindings) { $0.int64(0) }.first ?? 0
     }
 
     /// Checkpoints the WAL into the database file, waiting at most `wait` for readers; with `truncate`, also

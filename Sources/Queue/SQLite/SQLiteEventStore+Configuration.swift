@@ -16,6 +16,10 @@ extension SQLiteEventStore {
         public var walAutoCheckpointPages: Int = 1_000
         /// Size the WAL file is cut back to after a checkpoint (`PRAGMA journal_size_limit`).
         public var walSizeLimit: Int = 64 << 20
+        /// The writer connection's page cache, in bytes (`PRAGMA cache_size`). SQLite's default, 2 MiB, no longer
+        /// holds the index pages an append touches once the queue has a few hundred thousand events, and each miss
+        /// is a read on the writer thread that every append waits for.
+        public var writerCacheBytes: Int = 32 << 20
         /// Largest the queue file may grow, in bytes (`PRAGMA max_page_count`); nil for no limit but the disk.
         /// At the limit, appends fail with `full`.
         public var maxFileBytes: Int? = nil

@@ -6,7 +6,7 @@ extension SQLiteEventStore {
     /// Due and claimable: not on a paused route (?2), and no earlier undelivered event of the same subject
     /// (`waiting`, kept by every change of status: `SQLiteEventStore+Waiting.swift`).
     private static let claimableSQL = """
-        e.status IN \(undeliveredSQL) AND e.waiting = 0
+        e.status \(undeliveredSQL) AND e.waiting = 0
             AND e.route NOT IN (SELECT value FROM json_each(?2))
         """
 

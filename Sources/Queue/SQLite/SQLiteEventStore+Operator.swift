@@ -137,7 +137,7 @@ extension SQLiteEventStore {
             let ages = try connection.statement(
                 """
                 SELECT min(received_at), min(due_at) FROM events INDEXED BY events_due
-                WHERE status IN \(Self.undeliveredSQL) AND waiting = 0
+                WHERE status \(Self.undeliveredSQL) AND waiting = 0
                 """
             ).query([]) { ($0.optionalTime(0), $0.optionalTime(1)) }.first
             let overdue = ages?.1.map { max(.zero, now - $0) }

@@ -5,7 +5,7 @@ extension SQLiteEventStore {
     /// The flag of an event being appended with subject `?4`: whether its subject has an undelivered event.
     static let waitingOnAppendSQL = """
         ?4 IS NOT NULL AND EXISTS (SELECT 1 FROM events AS earlier
-            WHERE earlier.subject = ?4 AND earlier.status IN \(undeliveredSQL))
+            WHERE earlier.subject = ?4 AND earlier.status \(undeliveredSQL))
         """
 
     /// Frees the next undelivered event of event `id`'s subject, after `id` is done or dead: the usual case, one
@@ -16,7 +16,7 @@ extension SQLiteEventStore {
             UPDATE events SET waiting = 0
             WHERE seq = (
                 SELECT min(seq) FROM events
-                WHERE subject = (SELECT subject FROM events WHERE id = ?1) AND status IN \(undeliveredSQL))
+                WHERE subject = (SELECT subject FROM events WHERE id = ?1) AND status \(undeliveredSQL))
                 AND waiting = 1
             """
         ).run([.text(id.text)])
@@ -29,8 +29,8 @@ extension SQLiteEventStore {
         try connection.statement(
             """
             UPDATE events
-            SET waiting = seq > (SELECT min(seq) FROM events WHERE subject = ?1 AND status IN \(undeliveredSQL))
-            WHERE subject = ?1 AND status IN \(undeliveredSQL)
+            SET waiting = seq > (SELECT min(seq) FROM events WHERE subject = ?1 AND status \(undeliveredSQL))
+            WHERE subject = ?1 AND status \(undeliveredSQL)
             """
         ).run([.text(subject)])
     }
@@ -42,8 +42,8 @@ extension SQLiteEventStore {
             UPDATE events SET waiting = subject IS NOT NULL AND EXISTS (
                 SELECT 1 FROM events AS earlier
                 WHERE earlier.subject = events.subject AND earlier.seq < events.seq
-                    AND earlier.status IN \(undeliveredSQL))
-            WHERE status IN \(undeliveredSQL)
+                    AND earlier.status \(undeliveredSQL))
+            WHERE status \(undeliveredSQL)
             """
         ).run()
     }

@@ -58,7 +58,7 @@ public final class SQLiteEventStore: EventStore {
         readerConnection.setBusyTimeout(configuration.busyTimeout)
         try readerConnection.execute("PRAGMA query_only = ON")
         let count = try writerConnection.integer(
-            "SELECT count(*) FROM events WHERE status IN ('pending', 'retrying', 'in_flight')")
+            "SELECT count(*) FROM events WHERE status \(Self.undeliveredSQL)")
         undelivered.store(Int(count), ordering: .relaxed)
         writer = GuardedConnection(writerConnection)
         reader = GuardedConnection(readerConnection)
@@ -91,6 +91,7 @@ public final class SQLiteEventStore: EventStore {
             PRAGMA synchronous = FULL;
             PRAGMA wal_autocheckpoint = \(configuration.walAutoCheckpointPages);
             PRAGMA journal_size_limit = \(configuration.walSizeLimit);
+            PRAGMA cache_size = -\(max(1, configuration.writerCacheBytes >> 10));
             """)
         if let maxFileBytes = configuration.maxFileBytes {
             let pageSize = try connection.integer("PRAGMA page_size")

@@ -87,6 +87,45 @@ enum SQLiteSchema {
             paused_at INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+        // 5: no `IN` with a constant list of more than two values where SQLite evaluates it for each row written
+        // (the status CHECK, the partial indexes' WHERE): it builds a temporary b-tree for such a list each time a
+        // statement runs, three per appended event, which was most of the writer's work. The CHECK cannot be
+        // altered in place, so the table is rebuilt (SQLite's documented way); the indexes come back with it.
+        """
+        CREATE TABLE events_v5 (
+            seq INTEGER PRIMARY KEY,                -- arrival order
+            id TEXT NOT NULL UNIQUE,                -- EventID, time-ordered
+            route TEXT NOT NULL,
+            received_at INTEGER NOT NULL,
+            subject TEXT,                           -- events of one subject are delivered in order
+            headers TEXT NOT NULL,                  -- JSON array of [name, value]
+            body BLOB NOT NULL,
+            plan BLOB NOT NULL,                     -- the planner's JSON, never read by the store
+            status TEXT NOT NULL CHECK (
+                status = 'pending' OR status = 'retrying' OR status = 'in_flight' OR status = 'done'
+                OR status = 'dead'),
+            due_at INTEGER,                         -- pending: since; retrying: next attempt; in_flight: lease end
+            lease INTEGER,                          -- the lease token while in_flight
+            attempts INTEGER NOT NULL DEFAULT 0,    -- attempts since arrival or the last operator retry
+            retried_at INTEGER,                     -- last operator retry
+            finished_at INTEGER,                    -- done or dead since
+            dead_reason TEXT,
+            waiting INTEGER NOT NULL DEFAULT 0      -- held behind an earlier undelivered event of its subject
+        );
+        INSERT INTO events_v5 (
+            seq, id, route, received_at, subject, headers, body, plan, status, due_at, lease, attempts,
+            retried_at, finished_at, dead_reason, waiting)
+        SELECT seq, id, route, received_at, subject, headers, body, plan, status, due_at, lease, attempts,
+            retried_at, finished_at, dead_reason, waiting
+        FROM events;
+        DROP TABLE events;
+        ALTER TABLE events_v5 RENAME TO events;
+        CREATE INDEX events_due ON events (due_at, seq) WHERE status NOT IN ('done', 'dead') AND waiting = 0;
+        CREATE INDEX events_subject ON events (subject, seq)
+            WHERE subject IS NOT NULL AND status NOT IN ('done', 'dead');
+        CREATE INDEX events_status_route ON events (status, route, seq);
+        CREATE INDEX events_done ON events (finished_at, seq) WHERE status = 'done';
+        """,
     ]
 
     static var currentVersion: Int64 { Int64(migrations.count) }

@@ -26,45 +26,78 @@ final class SQLiteStatement {
 
     deinit { sqlite3_finalize(handle) }
 
-    /// Binds `values` to parameters 1, 2, …
-    func bind(_ values: [SQLiteValue]) throws(StoreError) {
-        sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
-        for (offset, value) in values.enumerated() {
-            let index = Int32(offset + 1)
-            let code: Int32
-            switch value {
-            case .null: code = sqlite3_bind_null(handle, index)
-            case .integer(let number): code = sqlite3_bind_int64(handle, index, number)
-            case .text(let text): code = sqlite3_bind_text(handle, index, text, -1, dealhook_sqlite_transient())
-            case .blob(let bytes):
-                // An empty buffer may have no address, and a null pointer would bind NULL instead of zero bytes.
-                code =
-                    bytes.isEmpty
-                    ? sqlite3_bind_zeroblob(handle, index, 0)
-                    : bytes.withUnsafeBytes {
-                        sqlite3_bind_blob64(
-                            handle, index, $0.baseAddress, sqlite3_uint64($0.count), dealhook_sqlite_transient())
-                    }
-            }
-            guard code == SQLITE_OK else { throw connection.error(code, "binding parameter \(index)") }
-        }
-    }
-
     /// Runs the statement with `values` bound, for its effect.
     func run(_ values: [SQLiteValue] = []) throws(StoreError) {
-        try bind(values)
-        defer { sqlite3_reset(handle) }
-        let code = sqlite3_step(handle)
-        guard code == SQLITE_DONE || code == SQLITE_ROW else { throw connection.error(code, sql) }
+        _ = try query(values) { _ throws(StoreError) in () }
     }
 
-    /// Runs the statement (bound beforehand with `bind`) and maps each row.
-    func rows<T>(_ map: (SQLiteRow) throws(StoreError) -> T) throws(StoreError) -> [T] {
+    /// Binds `values` to parameters 1, 2, …, runs, and maps each row.
+    ///
+    /// Text and blobs are bound where they lie (`SQLITE_STATIC`), not copied: they stay pinned until the
+    /// statement is reset and its bindings cleared, before this returns. An append binds some 2 KiB an event, on
+    /// the writer thread that every append waits for.
+    func query<T>(_ values: [SQLiteValue], _ map: (SQLiteRow) throws(StoreError) -> T) throws(StoreError) -> [T] {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
         defer {
             sqlite3_reset(handle)
             sqlite3_clear_bindings(handle)
         }
+        return try bindPinned(values[...]) { () throws(StoreError) in try rows(map) }
+    }
+
+    /// Binds `values` (the parameters from `values.startIndex + 1`) and runs `body` while their bytes are pinned.
+    private func bindPinned<T>(_ values: ArraySlice<SQLiteValue>, _ body: () throws(StoreError) -> T)
+        throws(StoreError) -> T
+    {
+        guard let value = values.first else { return try body() }
+        let index = Int32(values.startIndex + 1)
+        let rest = values.dropFirst()
+        switch value {
+        case .null:
+            try check(sqlite3_bind_null(handle, index), index)
+        case .integer(let number):
+            try check(sqlite3_bind_int64(handle, index, number), index)
+        case .text(var text):
+            // An empty buffer may have no address, and a null pointer would bind NULL instead of "".
+            guard !text.isEmpty else {
+                try check(sqlite3_bind_text(handle, index, "", 0, dealhook_sqlite_transient()), index)
+                break
+            }
+            let outcome = text.withUTF8 { bytes in
+                Result { () throws(StoreError) -> T in
+                    let start = UnsafeRawPointer(bytes.baseAddress)?.assumingMemoryBound(to: CChar.self)
+                    try check(
+                        sqlite3_bind_text64(handle, index, start, sqlite3_uint64(bytes.count), nil, UInt8(SQLITE_UTF8)),
+                        index)
+                    return try bindPinned(rest, body)
+                }
+            }
+            return try outcome.get()
+        case .blob(let bytes):
+            guard !bytes.isEmpty else {
+                try check(sqlite3_bind_zeroblob(handle, index, 0), index)
+                break
+            }
+            let outcome = bytes.withUnsafeBytes { raw in
+                Result { () throws(StoreError) -> T in
+                    try check(
+                        sqlite3_bind_blob64(handle, index, raw.baseAddress, sqlite3_uint64(raw.count), nil), index)
+                    return try bindPinned(rest, body)
+                }
+            }
+            return try outcome.get()
+        }
+        return try bindPinned(rest, body)
+    }
+
+    private func check(_ code: Int32, _ index: Int32) throws(StoreError) {
+        guard code == SQLITE_OK else { throw connection.error(code, "binding parameter \(index)") }
+    }
+
+    /// Runs the statement (no parameters) and maps each row.
+    func rows<T>(_ map: (SQLiteRow) throws(StoreError) -> T) throws(StoreError) -> [T] {
+        defer { sqlite3_reset(handle) }
         var results: [T] = []
         while true {
             let code = sqlite3_step(handle)
@@ -72,12 +105,6 @@ final class SQLiteStatement {
             guard code == SQLITE_ROW else { throw connection.error(code, sql) }
             results.append(try map(SQLiteRow(handle: handle)))
         }
-    }
-
-    /// Binds `values`, runs, and maps each row.
-    func query<T>(_ values: [SQLiteValue], _ map: (SQLiteRow) throws(StoreError) -> T) throws(StoreError) -> [T] {
-        try bind(values)
-        return try rows(map)
     }
 
     private var sql: String { String(cString: sqlite3_sql(handle)) }
