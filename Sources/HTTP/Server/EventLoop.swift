@@ -174,11 +174,19 @@ final class EventLoop: @unchecked Sendable {
     }
 
     /// Reads what the socket has into the loop's scratch buffer, passing each chunk to `consume`.
-    func readAvailable(from fd: Int32, _ consume: (UnsafeRawBufferPointer) -> Bool) -> ReadOutcome {
+    ///
+    /// With `stopAtShortRead`, a read short of the buffer ends it: it emptied the socket (epoll(7), on stream
+    /// sockets), and data arriving from now on is a new edge. That saves the read that would only say EAGAIN, one
+    /// per request. Pass it only when the peer has not closed its side: the end of input, already signalled, would
+    /// not be signalled again.
+    func readAvailable(from fd: Int32, stopAtShortRead: Bool, _ consume: (UnsafeRawBufferPointer) -> Bool)
+        -> ReadOutcome
+    {
         while true {
             let count = read(fd, readBuffer.baseAddress, readBuffer.count)
             if count > 0 {
                 if !consume(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count])) { return .paused }
+                if stopAtShortRead && count < readBuffer.count { return .wouldBlock }
                 continue
             }
             if count == 0 { return .endOfInput }

@@ -81,8 +81,10 @@ final class HTTPConnection {
         if flags & EPOLLOUT.rawValue != 0 && outputStart < output.count {
             flush()
         }
-        if flags & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue) != 0 {
+        if flags & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue) != 0 {
             readInput()
+        } else if flags & EPOLLIN.rawValue != 0 {
+            readInput(stopAtShortRead: true)
         }
     }
 
@@ -159,9 +161,11 @@ final class HTTPConnection {
         loop.connectionClosed(self)
     }
 
-    private func readInput() {
+    /// Reads and processes what the socket has; `stopAtShortRead` when the peer has not closed its side (see
+    /// `EventLoop.readAvailable`).
+    private func readInput(stopAtShortRead: Bool = false) {
         guard !closed, !inputEnded else { return }
-        let outcome = loop.readAvailable(from: fileDescriptor) { chunk in
+        let outcome = loop.readAvailable(from: fileDescriptor, stopAtShortRead: stopAtShortRead) { chunk in
             if case .lingering = phase { return true }
             input.append(contentsOf: chunk)
             if case .reading = phase { processInput() }

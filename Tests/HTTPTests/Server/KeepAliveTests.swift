@@ -1,3 +1,5 @@
+import Dispatch
+import Glibc
 import HTTP
 import Testing
 import TestSupport
@@ -15,6 +17,32 @@ struct KeepAliveTests {
             #expect(response.header("Date") != nil)
             #expect(response.header("Connection") == nil)
         }
+    }
+
+    /// A client that sends its request and then closes its side gets the answer, and the connection is closed
+    /// after it rather than at the idle timeout. Here the request and the end of input reach the server together,
+    /// while its one loop is held by another request, so that epoll reports them in one edge: the loop stops
+    /// reading at a read short of its buffer only when the peer has not closed its side, or it would miss an end
+    /// of input that is not signalled again.
+    @Test(arguments: ["GET /half HTTP/1.1\r\nHost: t\r\n\r\n", "POST /half HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nhi"])
+    func aClientThatHalfClosesAfterItsRequestIsAnsweredAndLetGo(request: String) throws {
+        let responder = HoldingResponder()
+        let live = try LiveServer(responder: responder) {
+            $0.eventLoopCount = 1
+            $0.idleTimeout = .seconds(60)
+        }
+        let halfClosing = try live.connect()
+        let holding = try live.connect()
+        try holding.send("GET /hold HTTP/1.1\r\nHost: t\r\n\r\n")
+        responder.held.wait()
+        try halfClosing.send(request)
+        shutdown(halfClosing.fileDescriptor, Int32(SHUT_WR))
+        responder.release.signal()
+        #expect(try holding.readResponse().status == 200)
+        let response = try halfClosing.readResponse()
+        #expect(response.status == 200)
+        #expect(response.header("X-Echo-Path") == "/half")
+        #expect(halfClosing.isClosedByPeer())
     }
 
     @Test func pipelinedRequestsAreAnsweredInOrder() throws {
@@ -70,5 +98,21 @@ struct KeepAliveTests {
         let client = try TestConnection(host: "::1", port: live.port)
         try client.send("GET /six HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(try client.readResponse().header("X-Echo-Path") == "/six")
+    }
+}
+
+/// Echoes, but holds the loop's thread on `/hold` (saying so through `held`) until `release` is signalled.
+private struct HoldingResponder: HTTPResponder {
+    let held = DispatchSemaphore(value: 0)
+    let release = DispatchSemaphore(value: 0)
+
+    func bodyLimit(for head: HTTPRequestHead) -> Int { 1024 }
+
+    func respond(to request: HTTPRequest, context: HTTPRequestContext, writer: HTTPResponseWriter) {
+        if request.head.path == "/hold" {
+            held.signal()
+            release.wait()
+        }
+        writer.write(HTTPResponse(status: .ok, headers: ["X-Echo-Path": String(request.head.path)], body: request.body))
     }
 }
