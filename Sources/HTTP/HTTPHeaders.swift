@@ -75,6 +75,8 @@ extension String {
     /// ASCII case-insensitive comparison, as header names and tokens need (no locale, no Unicode folding).
     @inlinable
     public func equalsIgnoringASCIICase(_ other: String) -> Bool {
+        // Most names looked up differ in length from most names present: a header lookup walks every field.
+        guard utf8.count == other.utf8.count else { return false }
         var lhs = self.utf8.makeIterator()
         var rhs = other.utf8.makeIterator()
         while true {
