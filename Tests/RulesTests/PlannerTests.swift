@@ -109,4 +109,39 @@ import Testing
             for: PlanningInput(eventID: "e", receivedAt: Self.receivedAt, form: ["account": "ACME", "email": "x@y.z"]))
         #expect(plan.subject == "acme")
     }
+
+    @Test func nestedValuesStayPlainJSONUnlessTheyHoldAReference() throws {
+        let config = try loadConfig(
+            """
+            routes:
+              - name: hook
+                path: /hooks/x
+                kind: webhook
+                signature: {preset: token, header: X-Token, token: t0ken}
+                rules:
+                  - name: paid
+                    actions:
+                      - id: deal
+                        deal.find: {title: "{{ body.title }}", on_missing: skip}
+                      - deal.create:
+                          title: "{{ body.title | upper }}"
+                          pipeline: Sales
+                          stage: Lead
+                          tags: [paid, "{{ body.plan }}", "{{ steps.deal.id }}"]
+                          contacts: [lead, "{{ body.plan | upper }}"]
+                          fields: {Plan: "{{ body.plan }}", Source: web}
+            """)
+        let plan = try config.routes[0].plan(
+            for: PlanningInput(eventID: "e", receivedAt: Self.receivedAt, body: ["title": "Order", "plan": "gold"]))
+        let input = plan.steps[1].input
+        #expect(
+            input
+                == .object([
+                    "title": .json("ORDER"), "pipeline": .json("Sales"), "stage": .json("Lead"),
+                    "tags": .array([.json("paid"), .json("gold"), .reference(step: "deal", path: ["id"])]),
+                    "contacts": .json(["lead", "GOLD"]), "fields": .json(["Plan": "gold", "Source": "web"]),
+                ]))
+        // One form for one value: reading the JSON back gives the same plan.
+        #expect(PlanValue(json: input.jsonValue) == input)
+    }
 }

@@ -72,7 +72,7 @@ extension RouteConfig {
             }
             matched.append(rule.name)
             for action in rule.actions {
-                let input = PlanValue.makeObject(action.input) { render($0, in: context, errors: &errors) }
+                let input = render(action.plannedInput, in: context, errors: &errors)
                 steps.append(PlanStep(id: action.id, rule: rule.name, operation: action.operation, input: input))
             }
         }
@@ -107,24 +107,42 @@ extension RouteConfig {
         return context
     }
 
-    private func render(_ value: ActionValue, in context: TemplateContext, errors: inout [PlanningError]) -> PlanValue {
+    private func render(
+        _ value: PlannedValue, in context: TemplateContext, errors: inout [PlanningError]
+    ) -> PlanValue {
+        switch value {
+        case .plain(let plain):
+            return .json(render(plain, in: context, errors: &errors))
+        case .reference(let step, let path):
+            return .reference(step: step, path: path)
+        case .list(let items):
+            return .array(items.map { render($0, in: context, errors: &errors) })
+        case .object(let members):
+            var rendered = [String: PlanValue](minimumCapacity: members.count)
+            for member in members { rendered[member.key] = render(member.value, in: context, errors: &errors) }
+            return .object(rendered)
+        }
+    }
+
+    private func render(
+        _ value: PlannedValue.PlainValue, in context: TemplateContext, errors: inout [PlanningError]
+    ) -> JSONValue {
         switch value {
         case .literal(let json):
-            return .json(json)
+            return json
         case .template(let template):
-            if let reference = template.stepReference {
-                return .reference(step: reference.step, path: reference.path)
-            }
             do {
-                return .json(try template.evaluate(in: context))
+                return try template.evaluate(in: context)
             } catch {
                 errors.append(PlanningError(error))
-                return .json(.null)
+                return .null
             }
         case .list(let items):
-            return PlanValue.makeArray(items) { render($0, in: context, errors: &errors) }
+            return .array(items.map { render($0, in: context, errors: &errors) })
         case .object(let members):
-            return PlanValue.makeObject(members) { render($0, in: context, errors: &errors) }
+            var rendered = [String: JSONValue](minimumCapacity: members.count)
+            for member in members { rendered[member.key] = render(member.value, in: context, errors: &errors) }
+            return .object(rendered)
         }
     }
 
