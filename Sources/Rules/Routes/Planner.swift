@@ -97,6 +97,19 @@ extension RouteConfig {
         }
     }
 
+    /// Every root the route's templates read: its rules' conditions, its actions, `subject` and `dedupe`. What
+    /// `PlanningInput` holds for any other root is never seen, so a caller may leave it out.
+    public var roots: Set<TemplateRoot> {
+        var roots = (subject?.roots ?? []).union(dedupe?.roots ?? [])
+        for rule in rules {
+            if let when = rule.when { roots.formUnion(when.roots) }
+            for action in rule.actions {
+                for template in action.input.values.flatMap(\.templates) { roots.formUnion(template.roots) }
+            }
+        }
+        return roots
+    }
+
     /// What the route's templates read for `input`: its request, the event (`id`, `received_at`, `route`), and
     /// `now` standing for the arrival time.
     public func templateContext(for input: PlanningInput) -> TemplateContext {
