@@ -189,7 +189,11 @@ public struct RouteIntake: Sendable {
     static func kept(_ headers: HTTPHeaders) -> [(name: String, value: String)] {
         keptHeaders.compactMap { name in
             var value: String?
-            for field in headers where field.name.equalsIgnoringASCIICase(name) { value = field.value }
+            // Lengths first: most names differ in length, which is much cheaper to see than a difference of case.
+            for field in headers
+            where field.name.utf8.count == name.utf8.count && field.name.equalsIgnoringASCIICase(name) {
+                value = field.value
+            }
             return value.map { (name: name, value: $0) }
         }
     }
