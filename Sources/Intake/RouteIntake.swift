@@ -19,7 +19,9 @@ public struct RouteIntake: Sendable {
     private let formResponder: FormResponder?
     private let formGuard: FormGuard?
     private let publicURL: String?
-    /// Whether the route's templates read the request's headers, and its query: when not, neither is decoded.
+    /// The roots the route's templates read: the request's headers and query are decoded, and the event made,
+    /// only for routes that read them.
+    private let roots: Set<TemplateRoot>
     private let readsHeaders: Bool
     private let readsQuery: Bool
 
@@ -31,7 +33,7 @@ public struct RouteIntake: Sendable {
         formResponder = route.form.map(FormResponder.init)
         formGuard = route.form.map { FormGuard(settings: $0, client: client) }
         self.publicURL = publicURL
-        let roots = route.roots
+        roots = route.roots
         readsHeaders = roots.contains(.headers)
         readsQuery = roots.contains(.query)
     }
@@ -112,7 +114,7 @@ public struct RouteIntake: Sendable {
         let input = PlanningInput(
             eventID: eventID, receivedAt: Int64(receivedAt.timeIntervalSince1970), form: content.form,
             body: content.body, query: readsQuery ? Self.query(of: request.head.target) : [:], headers: headers)
-        let planning = route.templateContext(for: input)
+        let planning = route.templateContext(for: input, reading: roots)
         let plan: Plan
         do {
             plan = try route.plan(in: planning)

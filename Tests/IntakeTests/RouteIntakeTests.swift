@@ -26,6 +26,15 @@ import Testing
                 actions:
                   - task.create:
                       title: "{{ body.title }}"
+          - name: reads-event
+            path: /hooks/event
+            kind: webhook
+            signature: {preset: token, header: X-Token, token: t0ken}
+            rules:
+              - name: all
+                actions:
+                  - task.create:
+                      title: "{{ event.route }} {{ event.id }} at {{ event.received_at }}"
         """
 
     static func routes() throws -> [RouteConfig] {
@@ -62,12 +71,19 @@ import Testing
     }
 
     @Test func aRouteReadingNeitherKeepsTheSameHeaders() throws {
-        let route = try #require(try Self.routes().last)
+        let route = try #require(try Self.routes().dropFirst().first)
         #expect(route.roots == [.body])
         let event = try Self.accept(on: route)
         #expect(event.plan.steps[0].input["title"] == .json("Order"))
         #expect(
             event.headers.map { "\($0.name): \($0.value)" } == ["content-type: application/json", "user-agent: two"])
+    }
+
+    @Test func aRouteReadingTheEventSeesIt() throws {
+        let route = try #require(try Self.routes().last)
+        #expect(route.roots == [.event])
+        let event = try Self.accept(on: route)
+        #expect(event.plan.steps[0].input["title"] == .json("reads-event e1 at 2026-12-04T09:30:00Z"))
     }
 }
 

@@ -144,4 +144,14 @@ import Testing
         // One form for one value: reading the JSON back gives the same plan.
         #expect(PlanValue(json: input.jsonValue) == input)
     }
+
+    @Test func aContextForRoutesThatReadNoEventLeavesItOut() throws {
+        let route = try Self.route()
+        let input = PlanningInput(eventID: "e", receivedAt: Self.receivedAt, body: ["type": "paid"])
+        #expect(route.roots == [.body, .event, .headers, .now, .steps])
+        let every = route.templateContext(for: input)
+        #expect(every.event == ["id": "e", "received_at": "2026-12-04T09:30:00Z", "route": "hook"])
+        #expect(route.templateContext(for: input, reading: route.roots).event == every.event)
+        #expect(route.templateContext(for: input, reading: [.body, .now]).event == .null)
+    }
 }

@@ -112,11 +112,17 @@ extension RouteConfig {
 
     /// What the route's templates read for `input`: its request, the event (`id`, `received_at`, `route`), and
     /// `now` standing for the arrival time.
-    public func templateContext(for input: PlanningInput) -> TemplateContext {
+    ///
+    /// `roots` (the route's `roots`, asked once) spares making the event when no template reads it.
+    public func templateContext(for input: PlanningInput, reading roots: Set<TemplateRoot>? = nil) -> TemplateContext {
         var context = TemplateContext(
             form: input.form, body: input.body, query: input.query,
             headers: .object(input.headers.mapValues(JSONValue.string)), now: input.receivedAt)
-        context.event = ["id": .string(input.eventID), "received_at": context.value(of: .now), "route": .string(name)]
+        if roots?.contains(.event) ?? true {
+            context.event = [
+                "id": .string(input.eventID), "received_at": context.value(of: .now), "route": .string(name),
+            ]
+        }
         return context
     }
 
