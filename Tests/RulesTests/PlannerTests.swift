@@ -154,4 +154,13 @@ import Testing
         #expect(route.templateContext(for: input, reading: route.roots).event == every.event)
         #expect(route.templateContext(for: input, reading: [.body, .now]).event == .null)
     }
+
+    @Test func anActionWhoseInputIsChangedPlansTheNewInput() throws {
+        var route = try Self.route()
+        route.rules[1].actions[0].input["title"] = .literal("Call back")
+        let plan = try route.plan(
+            for: PlanningInput(eventID: "e", receivedAt: Self.receivedAt, body: ["type": "refunded"]))
+        #expect(plan.steps[0].input["title"] == .json("Call back"))
+        #expect(plan.steps[0].input["deal"] == .reference(step: "deal", path: ["id"]))
+    }
 }
