@@ -11,7 +11,7 @@ public enum FormURLEncoded {
     public static func decode(
         _ bytes: [UInt8], limits: FormSettings.Limits = .unlimited
     ) throws(RequestContent.DecodingError) -> JSONValue {
-        var fields = FormFields(limits: limits)
+        var fields = FormFields(limits: limits, expectedCount: bytes.count { $0 == UInt8(ascii: "&") } + 1)
         var pairStart = 0
         while pairStart < bytes.count {
             let pairEnd = bytes[pairStart...].firstIndex(of: UInt8(ascii: "&")) ?? bytes.count

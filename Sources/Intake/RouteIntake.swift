@@ -19,6 +19,11 @@ public struct RouteIntake: Sendable {
     private let formResponder: FormResponder?
     private let formGuard: FormGuard?
     private let publicURL: String?
+    /// The roots the route's templates read: the request's headers and query are decoded, and the event made,
+    /// only for routes that read them.
+    private let roots: Set<TemplateRoot>
+    private let readsHeaders: Bool
+    private let readsQuery: Bool
 
     /// The intake of `route`; `publicURL` is the route's address as registered with a provider (some sign it);
     /// `client` makes CAPTCHA checks.
@@ -28,6 +33,9 @@ public struct RouteIntake: Sendable {
         formResponder = route.form.map(FormResponder.init)
         formGuard = route.form.map { FormGuard(settings: $0, client: client) }
         self.publicURL = publicURL
+        roots = route.roots
+        readsHeaders = roots.contains(.headers)
+        readsQuery = roots.contains(.query)
     }
 
     /// Whether `process` may block on the network (a CAPTCHA check), and so must not run on an event loop.
@@ -100,11 +108,13 @@ public struct RouteIntake: Sendable {
             }
         }
         var headers: [String: String] = [:]
-        for field in request.head.headers { headers[field.name.lowercased()] = field.value }
+        if readsHeaders {
+            for field in request.head.headers { headers[field.name.lowercased()] = field.value }
+        }
         let input = PlanningInput(
             eventID: eventID, receivedAt: Int64(receivedAt.timeIntervalSince1970), form: content.form,
-            body: content.body, query: Self.query(of: request.head.target), headers: headers)
-        let planning = route.templateContext(for: input)
+            body: content.body, query: readsQuery ? Self.query(of: request.head.target) : [:], headers: headers)
+        let planning = route.templateContext(for: input, reading: roots)
         let plan: Plan
         do {
             plan = try route.plan(in: planning)
@@ -129,7 +139,7 @@ public struct RouteIntake: Sendable {
             return .respond(
                 HTTPResponse(status: .ok, contentType: "application/json", body: #"{"ignored":true}"#), outcome: .ignored)
         }
-        let kept = Self.keptHeaders.compactMap { name in headers[name].map { (name: name, value: $0) } }
+        let kept = Self.kept(request.head.headers)
         let acknowledgement = verifier.flatMap { verifier in
             verifier.acknowledgement(
                 for: SignedRequest(target: request.head.target, headers: request.head.headers, body: request.body))
@@ -172,7 +182,21 @@ public struct RouteIntake: Sendable {
 
     /// The query parameters of a request target, as an object.
     static func query(of target: String) -> JSONValue {
-        guard let mark = target.firstIndex(of: "?") else { return [:] }
-        return (try? FormURLEncoded.decode(Array(target[target.index(after: mark)...].utf8))) ?? [:]
+        let utf8 = target.utf8
+        guard let mark = utf8.firstIndex(of: UInt8(ascii: "?")) else { return [:] }
+        return (try? FormURLEncoded.decode(Array(utf8[utf8.index(after: mark)...]))) ?? [:]
+    }
+
+    /// Each of `keptHeaders` the request has, with its last value (names compare without case, as in `headers`).
+    static func kept(_ headers: HTTPHeaders) -> [(name: String, value: String)] {
+        keptHeaders.compactMap { name in
+            var value: String?
+            // Lengths first: most names differ in length, which is much cheaper to see than a difference of case.
+            for field in headers
+            where field.name.utf8.count == name.utf8.count && field.name.equalsIgnoringASCIICase(name) {
+                value = field.value
+            }
+            return value.map { (name: name, value: $0) }
+        }
     }
 }

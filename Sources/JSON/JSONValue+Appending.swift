@@ -9,4 +9,10 @@ extension JSONValue {
     public static func appendJSONString(_ text: String, to output: inout [UInt8]) {
         JSONWriter.writeString(text, into: &output)
     }
+
+    /// Appends `literal`, JSON text written in code (`{"id":`), as it is. A `StaticString`'s bytes are at hand,
+    /// where appending a `String`'s UTF-8 view goes through a generic copy several times as long.
+    public static func appendJSONLiteral(_ literal: StaticString, to output: inout [UInt8]) {
+        JSONWriter.append(literal, to: &output)
+    }
 }

@@ -44,7 +44,7 @@ enum JSONWriter {
         }
     }
 
-    private static func append(_ literal: StaticString, to output: inout [UInt8]) {
+    static func append(_ literal: StaticString, to output: inout [UInt8]) {
         literal.withUTF8Buffer { output.append(contentsOf: $0) }
     }
 

@@ -38,6 +38,26 @@ import Testing
         #expect(content.form == ["email": "a@b.c"])
     }
 
+    /// Type and parameter names are trimmed and lower-cased, byte by byte when they are ASCII (as they should be),
+    /// by characters when they are not.
+    @Test func mediaTypesAreReadWithoutSpacesOrCase() throws {
+        let json = try RequestContent(
+            bytes: Array(#"{"a":1}"#.utf8), contentType: " \tApplication/Problem+JSON \t; CharSet = utf-8",
+            kind: .webhook)
+        #expect(json.body == ["a": 1])
+        let boundary = "X-Y"
+        let multipart = "--X-Y\r\nContent-Disposition: form-data; NAME=\"a\"\r\n\r\n1\r\n--X-Y--\r\n"
+        let form = try RequestContent(
+            bytes: Array(multipart.utf8), contentType: "Multipart/Form-Data ;\t BOUNDARY=\(boundary)", kind: .form)
+        #expect(form.form == ["a": "1"])
+        do {
+            _ = try RequestContent(bytes: [1], contentType: "Text/Plaín\t ; Q=1", kind: .form)
+            Issue.record("text/plaín should be refused")
+        } catch {
+            #expect(error.message == "unsupported content type 'text/plaín'")
+        }
+    }
+
     @Test func unsupportedTypesAndBadJSONAreTold() {
         do {
             _ = try RequestContent(bytes: [1, 2], contentType: "image/png", kind: .form)

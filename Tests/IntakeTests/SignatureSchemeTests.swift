@@ -29,6 +29,11 @@ import Testing
         #expect(verify(.preset(.stripe), secrets: ["old_secret"], headers: [("Stripe-Signature", header)]).isValid)
     }
 
+    @Test func stripeItemsMayBeSpacedOrEmpty() {
+        let header = ",t=\(Vectors.timestamp),, v1=not-hex,  v1=\(Vectors.stripeSignature),"
+        #expect(verify(.preset(.stripe), headers: [("Stripe-Signature", header)]).isValid)
+    }
+
     @Test(arguments: [
         ("v1=\(Vectors.stripeSignature)", "no t= Unix time"),
         ("t=soon,v1=\(Vectors.stripeSignature)", "no t= Unix time"),

@@ -33,6 +33,16 @@ import Testing
         #expect(value.jsonText == #"{"B":true,"a":{},"b":{"y":[{"c":2,"d":1}],"z":1},"e":2,"é":1}"#)
     }
 
+    @Test func typesWritingTheirOwnJSONAppendLiteralsStringsAndValues() {
+        var output: [UInt8] = []
+        JSONValue.appendJSONLiteral(#"{"name":"#, to: &output)
+        JSONValue.appendJSONString("Ada \"A\" L", to: &output)
+        JSONValue.appendJSONLiteral(#","tags":"#, to: &output)
+        JSONValue.array(["x", 1]).appendJSON(to: &output)
+        JSONValue.appendJSONLiteral("}", to: &output)
+        #expect(String(decoding: output, as: UTF8.self) == #"{"name":"Ada \"A\" L","tags":["x",1]}"#)
+    }
+
     @Test func aStripeEventIsWrittenAsBefore() throws {
         let body = #"""
             {"id":"evt_1QbenchStripeCheckout","object":"event","api_version":"2024-06-20","created":1764844800,\#

@@ -109,4 +109,58 @@ import Testing
             for: PlanningInput(eventID: "e", receivedAt: Self.receivedAt, form: ["account": "ACME", "email": "x@y.z"]))
         #expect(plan.subject == "acme")
     }
+
+    @Test func nestedValuesStayPlainJSONUnlessTheyHoldAReference() throws {
+        let config = try loadConfig(
+            """
+            routes:
+              - name: hook
+                path: /hooks/x
+                kind: webhook
+                signature: {preset: token, header: X-Token, token: t0ken}
+                rules:
+                  - name: paid
+                    actions:
+                      - id: deal
+                        deal.find: {title: "{{ body.title }}", on_missing: skip}
+                      - deal.create:
+                          title: "{{ body.title | upper }}"
+                          pipeline: Sales
+                          stage: Lead
+                          tags: [paid, "{{ body.plan }}", "{{ steps.deal.id }}"]
+                          contacts: [lead, "{{ body.plan | upper }}"]
+                          fields: {Plan: "{{ body.plan }}", Source: web}
+            """)
+        let plan = try config.routes[0].plan(
+            for: PlanningInput(eventID: "e", receivedAt: Self.receivedAt, body: ["title": "Order", "plan": "gold"]))
+        let input = plan.steps[1].input
+        #expect(
+            input
+                == .object([
+                    "title": .json("ORDER"), "pipeline": .json("Sales"), "stage": .json("Lead"),
+                    "tags": .array([.json("paid"), .json("gold"), .reference(step: "deal", path: ["id"])]),
+                    "contacts": .json(["lead", "GOLD"]), "fields": .json(["Plan": "gold", "Source": "web"]),
+                ]))
+        // One form for one value: reading the JSON back gives the same plan.
+        #expect(PlanValue(json: input.jsonValue) == input)
+    }
+
+    @Test func aContextForRoutesThatReadNoEventLeavesItOut() throws {
+        let route = try Self.route()
+        let input = PlanningInput(eventID: "e", receivedAt: Self.receivedAt, body: ["type": "paid"])
+        #expect(route.roots == [.body, .event, .headers, .now, .steps])
+        let every = route.templateContext(for: input)
+        #expect(every.event == ["id": "e", "received_at": "2026-12-04T09:30:00Z", "route": "hook"])
+        #expect(route.templateContext(for: input, reading: route.roots).event == every.event)
+        #expect(route.templateContext(for: input, reading: [.body, .now]).event == .null)
+    }
+
+    @Test func anActionWhoseInputIsChangedPlansTheNewInput() throws {
+        var route = try Self.route()
+        route.rules[1].actions[0].input["title"] = .literal("Call back")
+        let plan = try route.plan(
+            for: PlanningInput(eventID: "e", receivedAt: Self.receivedAt, body: ["type": "refunded"]))
+        #expect(plan.steps[0].input["title"] == .json("Call back"))
+        #expect(plan.steps[0].input["deal"] == .reference(step: "deal", path: ["id"]))
+    }
 }

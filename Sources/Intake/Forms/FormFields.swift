@@ -5,12 +5,15 @@ import Rules
 /// more than once becomes a list of its values.
 struct FormFields {
     let limits: FormSettings.Limits
-    private var values: [String: JSONValue] = [:]
+    private var values: [String: JSONValue]
     /// Fields taken so far, every value of a repeated name counted.
     private(set) var count = 0
 
-    init(limits: FormSettings.Limits) {
+    /// Fields held to `limits`; `expectedCount`, when the caller can tell, makes room for that many names at
+    /// once rather than growing (and rehashing) name by name.
+    init(limits: FormSettings.Limits, expectedCount: Int = 0) {
         self.limits = limits
+        values = Dictionary(minimumCapacity: min(expectedCount, limits.maxFields))
     }
 
     /// The fields as an object of strings, or lists of strings for repeated names.
@@ -36,13 +39,24 @@ struct FormFields {
     /// Adds a field whose value's size was checked.
     mutating func append(name: String, value: String) throws(RequestContent.DecodingError) {
         try count(name: name)
-        switch values[name] {
-        case nil: values[name] = .string(value)
-        case .array(var list)?:
-            values[name] = nil  // so that the list is not copied on append
+        // Changed where it lies: one lookup of the name, not one to read and another to write.
+        values[name, default: .null].addFormValue(value)
+    }
+}
+
+extension JSONValue {
+    /// Adds a value of a form field to the field: the value itself at first (in place of null), then a list of
+    /// every value in order.
+    fileprivate mutating func addFormValue(_ value: String) {
+        switch self {
+        case .null:
+            self = .string(value)
+        case .array(var list):
+            self = .null  // so that the list is not copied on append
             list.append(.string(value))
-            values[name] = .array(list)
-        case let first?: values[name] = .array([first, .string(value)])
+            self = .array(list)
+        default:
+            self = .array([self, .string(value)])
         }
     }
 }

@@ -15,7 +15,7 @@ struct MediaType: Equatable {
         skipWhitespace()
         let start = index
         while index < bytes.count, bytes[index] != UInt8(ascii: ";") { index += 1 }
-        name = String(decoding: bytes[start..<index], as: UTF8.self).trimmingSpaces().lowercased()
+        name = Self.trimmedLowercased(bytes[start..<index])
         parameters = []
         while index < bytes.count {
             index += 1  // the ';'
@@ -24,7 +24,7 @@ struct MediaType: Equatable {
             while index < bytes.count, bytes[index] != UInt8(ascii: "="), bytes[index] != UInt8(ascii: ";") {
                 index += 1
             }
-            let parameterName = String(decoding: bytes[nameStart..<index], as: UTF8.self).trimmingSpaces().lowercased()
+            let parameterName = Self.trimmedLowercased(bytes[nameStart..<index])
             guard index < bytes.count, bytes[index] == UInt8(ascii: "=") else { continue }
             index += 1
             var parameterValue: [UInt8] = []
@@ -47,6 +47,19 @@ struct MediaType: Equatable {
                 parameters.append((parameterName, String(decoding: parameterValue, as: UTF8.self)))
             }
         }
+    }
+
+    /// `bytes` as text without leading and trailing spaces and tabs, lower-cased.
+    private static func trimmedLowercased(_ bytes: ArraySlice<UInt8>) -> String {
+        guard bytes.allSatisfy({ $0 < 0x80 }) else {
+            return String(decoding: bytes, as: UTF8.self).trimmingSpaces().lowercased()
+        }
+        // In ASCII, as media types are, every byte is a character: trimming bytes is trimming characters, and
+        // much cheaper than looking at `Character`s.
+        var text = bytes
+        while text.first == 0x20 || text.first == 0x09 { text = text.dropFirst() }
+        while text.last == 0x20 || text.last == 0x09 { text = text.dropLast() }
+        return String(decoding: text, as: UTF8.self).lowercased()
     }
 
     /// The value of the first parameter called `name` (lower-case).

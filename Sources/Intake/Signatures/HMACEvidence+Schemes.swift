@@ -12,8 +12,13 @@ extension HMACEvidence {
         var timestampText: Substring?
         var signatures: [[UInt8]] = []
         var sawSignature = false
-        for item in value.utf8.split(separator: UInt8(ascii: separator)) {
-            let item = item.drop { $0 == UInt8(ascii: " ") }
+        // Item by item in place: `split` would first make an array of them.
+        let utf8 = value.utf8
+        var rest = utf8[...]
+        while !rest.isEmpty {
+            let end = rest.firstIndex(of: UInt8(ascii: separator)) ?? rest.endIndex
+            let item = rest[..<end].drop { $0 == UInt8(ascii: " ") }
+            rest = end == rest.endIndex ? rest[end...] : rest[utf8.index(after: end)...]
             guard let equals = item.firstIndex(of: UInt8(ascii: "=")) else { continue }
             let key = item[..<equals]
             let text = Substring(item[item.index(after: equals)...])
@@ -32,10 +37,14 @@ extension HMACEvidence {
                 sawSignature ? "the \(keys.signature)= signature is not hex" : "no \(keys.signature)= signature"
             return .failure(.malformedHeader(header, problem))
         }
+        // The signed bytes made once at their size, not joined as text and then copied with the body.
+        var message: [UInt8] = []
+        message.reserveCapacity(timestampText.utf8.count + joiner.utf8.count + request.body.count)
+        message += timestampText.utf8
+        message += joiner.utf8
+        message += request.body
         return .success(
-            HMACEvidence(
-                hashFunction: .sha256, signatures: signatures,
-                message: Array("\(timestampText)\(joiner)".utf8) + request.body, timestamp: timestamp))
+            HMACEvidence(hashFunction: .sha256, signatures: signatures, message: message, timestamp: timestamp))
     }
 
     /// Standard Webhooks (and Svix, whose headers are `svix-*` unless white-labelled): `webhook-signature` holds

@@ -28,21 +28,21 @@ public struct Plan: Sendable, Hashable, Codable {
         var output: [UInt8] = []
         output.reserveCapacity(1_024)
         // Keys in sorted order, as JSONValue writes them: route, rules, steps, subject.
-        output.append(contentsOf: #"{"route":"#.utf8)
+        JSONValue.appendJSONLiteral(#"{"route":"#, to: &output)
         JSONValue.appendJSONString(route, to: &output)
-        output.append(contentsOf: #","rules":["#.utf8)
+        JSONValue.appendJSONLiteral(#","rules":["#, to: &output)
         for (index, rule) in rules.enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }
             JSONValue.appendJSONString(rule, to: &output)
         }
-        output.append(contentsOf: #"],"steps":["#.utf8)
+        JSONValue.appendJSONLiteral(#"],"steps":["#, to: &output)
         for (index, step) in steps.enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }
             step.appendJSON(to: &output)
         }
         output.append(UInt8(ascii: "]"))
         if let subject {
-            output.append(contentsOf: #","subject":"#.utf8)
+            JSONValue.appendJSONLiteral(#","subject":"#, to: &output)
             JSONValue.appendJSONString(subject, to: &output)
         }
         output.append(UInt8(ascii: "}"))
@@ -105,13 +105,13 @@ public struct PlanStep: Sendable, Hashable {
 
     /// Appends `jsonValue`'s JSON; keys in sorted order: id, input, op, rule.
     func appendJSON(to output: inout [UInt8]) {
-        output.append(contentsOf: #"{"id":"#.utf8)
+        JSONValue.appendJSONLiteral(#"{"id":"#, to: &output)
         JSONValue.appendJSONString(id, to: &output)
-        output.append(contentsOf: #","input":"#.utf8)
+        JSONValue.appendJSONLiteral(#","input":"#, to: &output)
         input.appendJSON(to: &output)
-        output.append(contentsOf: #","op":"#.utf8)
+        JSONValue.appendJSONLiteral(#","op":"#, to: &output)
         JSONValue.appendJSONString(operation.rawValue, to: &output)
-        output.append(contentsOf: #","rule":"#.utf8)
+        JSONValue.appendJSONLiteral(#","rule":"#, to: &output)
         JSONValue.appendJSONString(rule, to: &output)
         output.append(UInt8(ascii: "}"))
     }

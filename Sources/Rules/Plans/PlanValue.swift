@@ -91,14 +91,14 @@ public indirect enum PlanValue: Sendable, Hashable {
             value.appendJSON(to: &output)
         case .reference(let step, let path):
             // "$step" sorts before "path".
-            output.append(contentsOf: #"{"$step":"#.utf8)
+            JSONValue.appendJSONLiteral(#"{"$step":"#, to: &output)
             JSONValue.appendJSONString(step, to: &output)
-            output.append(contentsOf: #","path":["#.utf8)
+            JSONValue.appendJSONLiteral(#","path":["#, to: &output)
             for (index, key) in path.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
                 JSONValue.appendJSONString(key, to: &output)
             }
-            output.append(contentsOf: "]}".utf8)
+            JSONValue.appendJSONLiteral("]}", to: &output)
         case .array(let elements):
             output.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {

@@ -31,6 +31,7 @@ extension ActionConfig {
         var fieldLocations: [String: SourceLocation] = [:]
         input = Self.readFields(
             pair.value, fields: operation.fields, path: fieldsPath, locations: &fieldLocations, diagnostics: &diagnostics)
+        plannedInput = PlannedValue(.object(input))
         self.fieldLocations = fieldLocations
         let onMissing: String? = if case .literal(.string(let word)) = input["on_missing"] { word } else { nil }
         for problem in operation.checkCombination(of: Set(input.keys), onMissing: onMissing) {

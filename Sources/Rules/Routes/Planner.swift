@@ -72,7 +72,7 @@ extension RouteConfig {
             }
             matched.append(rule.name)
             for action in rule.actions {
-                let input = PlanValue.makeObject(action.input) { render($0, in: context, errors: &errors) }
+                let input = render(action.plannedInput, in: context, errors: &errors)
                 steps.append(PlanStep(id: action.id, rule: rule.name, operation: action.operation, input: input))
             }
         }
@@ -97,34 +97,71 @@ extension RouteConfig {
         }
     }
 
+    /// Every root the route's templates read: its rules' conditions, its actions, `subject` and `dedupe`. What
+    /// `PlanningInput` holds for any other root is never seen, so a caller may leave it out.
+    public var roots: Set<TemplateRoot> {
+        var roots = (subject?.roots ?? []).union(dedupe?.roots ?? [])
+        for rule in rules {
+            if let when = rule.when { roots.formUnion(when.roots) }
+            for action in rule.actions {
+                for template in action.input.values.flatMap(\.templates) { roots.formUnion(template.roots) }
+            }
+        }
+        return roots
+    }
+
     /// What the route's templates read for `input`: its request, the event (`id`, `received_at`, `route`), and
     /// `now` standing for the arrival time.
-    public func templateContext(for input: PlanningInput) -> TemplateContext {
+    ///
+    /// `roots` (the route's `roots`, asked once) spares making the event when no template reads it.
+    public func templateContext(for input: PlanningInput, reading roots: Set<TemplateRoot>? = nil) -> TemplateContext {
         var context = TemplateContext(
             form: input.form, body: input.body, query: input.query,
             headers: .object(input.headers.mapValues(JSONValue.string)), now: input.receivedAt)
-        context.event = ["id": .string(input.eventID), "received_at": context.value(of: .now), "route": .string(name)]
+        if roots?.contains(.event) ?? true {
+            context.event = [
+                "id": .string(input.eventID), "received_at": context.value(of: .now), "route": .string(name),
+            ]
+        }
         return context
     }
 
-    private func render(_ value: ActionValue, in context: TemplateContext, errors: inout [PlanningError]) -> PlanValue {
+    private func render(
+        _ value: PlannedValue, in context: TemplateContext, errors: inout [PlanningError]
+    ) -> PlanValue {
+        switch value {
+        case .plain(let plain):
+            return .json(render(plain, in: context, errors: &errors))
+        case .reference(let step, let path):
+            return .reference(step: step, path: path)
+        case .list(let items):
+            return .array(items.map { render($0, in: context, errors: &errors) })
+        case .object(let members):
+            var rendered = [String: PlanValue](minimumCapacity: members.count)
+            for member in members { rendered[member.key] = render(member.value, in: context, errors: &errors) }
+            return .object(rendered)
+        }
+    }
+
+    private func render(
+        _ value: PlannedValue.PlainValue, in context: TemplateContext, errors: inout [PlanningError]
+    ) -> JSONValue {
         switch value {
         case .literal(let json):
-            return .json(json)
+            return json
         case .template(let template):
-            if let reference = template.stepReference {
-                return .reference(step: reference.step, path: reference.path)
-            }
             do {
-                return .json(try template.evaluate(in: context))
+                return try template.evaluate(in: context)
             } catch {
                 errors.append(PlanningError(error))
-                return .json(.null)
+                return .null
             }
         case .list(let items):
-            return PlanValue.makeArray(items) { render($0, in: context, errors: &errors) }
+            return .array(items.map { render($0, in: context, errors: &errors) })
         case .object(let members):
-            return PlanValue.makeObject(members) { render($0, in: context, errors: &errors) }
+            var rendered = [String: JSONValue](minimumCapacity: members.count)
+            for member in members { rendered[member.key] = render(member.value, in: context, errors: &errors) }
+            return .object(rendered)
         }
     }
 

@@ -51,7 +51,11 @@ public struct ActionConfig: Sendable {
     public var id: String
     public var operation: Operation
     /// The operation's fields as written.
-    public var input: [String: ActionValue]
+    public var input: [String: ActionValue] {
+        didSet { plannedInput = PlannedValue(.object(input)) }
+    }
+    /// `input` made ready to plan, once rather than for every event.
+    var plannedInput: PlannedValue
     /// Where each field's value is written, by its path in the action (`pipeline`, `create.stage`,
     /// `field.name`); for a mapping of dynamic fields, where each key is written (`fields.Source`).
     public var fieldLocations: [String: SourceLocation]

@@ -19,11 +19,21 @@ enum TemplateEmail {
         else { return false }
         guard !zip(local, local.dropFirst()).contains(where: { $0 == UInt8(ascii: ".") && $1 == UInt8(ascii: ".") })
         else { return false }
-        let labels = domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        guard labels.count >= 2, let top = labels.last, top.count >= 2, top.allSatisfy(isLetter) else { return false }
-        return labels.allSatisfy { label in
-            (1...63).contains(label.count) && label.first != UInt8(ascii: "-") && label.last != UInt8(ascii: "-")
-                && label.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") }
+        // Label by label in place: `split` would make an array of them first.
+        var labelCount = 0
+        var rest = domain
+        while true {
+            let end = rest.firstIndex(of: UInt8(ascii: ".")) ?? rest.endIndex
+            let label = rest[..<end]
+            guard (1...63).contains(label.count), label.first != UInt8(ascii: "-"), label.last != UInt8(ascii: "-"),
+                label.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "-") })
+            else { return false }
+            labelCount += 1
+            guard end < rest.endIndex else {
+                // The last label, the top-level domain.
+                return labelCount >= 2 && label.count >= 2 && label.allSatisfy(isLetter)
+            }
+            rest = rest[(end + 1)...]
         }
     }
 

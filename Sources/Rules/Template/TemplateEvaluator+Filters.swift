@@ -108,7 +108,8 @@ extension TemplateEvaluator {
     private static func isMissing(_ value: JSONValue) -> Bool {
         switch value {
         case .null: true
-        case .string(let text): text.allSatisfy(\.isWhitespace)
+        // Only whitespace is nothing left once trimmed; `trimmed` sees most text is not by its first and last bytes.
+        case .string(let text): trimmed(text).isEmpty
         case .array(let elements): elements.isEmpty
         case .object(let members): members.isEmpty
         case .bool, .number: false

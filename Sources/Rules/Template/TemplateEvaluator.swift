@@ -16,7 +16,8 @@ struct TemplateEvaluator {
             return context.value(of: root)
         case .member(let base, let key):
             let container = try value(of: base)
-            var key = try value(of: key)
+            // Most keys are written as names (`body.data`): their value is at hand, with no evaluation to start.
+            var key = if case .literal(let name) = key.kind { name } else { try value(of: key) }
             if case .root(.headers) = base.kind, case .string(let name) = key {
                 key = .string(name.lowercased())
             }

@@ -259,8 +259,9 @@ private struct DigitReader {
         return value
     }
 
-    mutating func skip(_ character: Character) -> Bool {
-        guard position < bytes.count, bytes[position] == character.asciiValue else { return false }
+    /// Skips `character` (ASCII) if it is next. A `Unicode.Scalar`, not a `Character`: the check is per byte.
+    mutating func skip(_ character: Unicode.Scalar) -> Bool {
+        guard position < bytes.count, bytes[position] == UInt8(ascii: character) else { return false }
         position += 1
         return true
     }

@@ -73,6 +73,13 @@ func decodeForm(
         #expect(try decodeForm(body, multipartType).get() == ["name": "Ana"])
     }
 
+    @Test func aRepeatedNameKeepsEveryValueInOrder() throws {
+        let body = "a=1&b=2&a=3&&a=4&c="
+        let expected: JSONValue = ["a": ["1", "3", "4"], "b": "2", "c": ""]
+        #expect(try decodeForm(Array(body.utf8), nil).get() == expected)
+        #expect(try FormURLEncoded.decode(Array(body.utf8)) == expected)
+    }
+
     @Test func fieldCountLimitAtAndPastTheBoundary() throws {
         let limits = FormSettings.Limits(maxFields: 3)
         let three = "a=1&b=2&a=3"

@@ -80,12 +80,19 @@ import Testing
         #expect(try evaluate("form.email | required") == " Ada@Example.COM ")
         #expect(try evaluate("body.zero | required") == 0)
         #expect(try evaluate("body.refunded | required") == false)
+        #expect(try evaluate("form.name | required") == "  Ada Lovelace ")
+        #expect(try evaluate("'\u{3000}x\u{A0}' | required") == "\u{3000}x\u{A0}")
+    }
+
+    @Test func requiredRefusesTextOfOnlyWhitespaceOfAnyKind() throws {
+        #expect(try evaluationError("{{ '\u{3000}\u{A0}\r\n\t ' | required }}")?.code == .missingValue)
     }
 
     @Test(arguments: [
         ("form.phone | required", "phone is required", "phone"),
         ("form.empty | required", "empty is required", "empty"),
         ("form.spaces | trim | required", "spaces is required", "spaces"),
+        ("form.spaces | required", "spaces is required", "spaces"),
         ("form['first name'] | required('Please tell us your name')", "Please tell us your name", "first name"),
         ("body.contact.email | required", "contact.email is required", "contact.email"),
         ("body.items[3].id | required", "items.3.id is required", "items.3.id"),
@@ -122,12 +129,16 @@ import Testing
         #expect(try evaluate("body.customer.email | email") == "bob@example.org")
         #expect(try evaluate("form.missing | email") == nil)
         #expect(try evaluate("form.spaces | email") == nil)
-        for valid in ["a@b.co", "first.last+tag@sub.example-domain.org", "o'brien@x.ie", "a_b@c.museum"] {
+        for valid in [
+            "a@b.co", "first.last+tag@sub.example-domain.org", "o'brien@x.ie", "a_b@c.museum", "a@b.co.uk",
+            "a@1-2.b3.co", "a@" + String(repeating: "b", count: 63) + ".co",
+        ] {
             #expect(TemplateEmail.isValid(valid), "\(valid)")
         }
         for invalid in [
             "plain", "a@b", "a@@b.co", "a@b@c.co", ".a@b.co", "a.@b.co", "a..b@c.co", "a b@c.co",
             "a@-b.co", "a@b-.co", "a@b..co", "a@b.c", "a@b.c0", "@b.co", "a@", "ä@b.co", "a@b.co ",
+            "a@b.co.", "a@.b.co", "a@b.co-", "a@b_c.co", "a@co", "a@.", "a@b.-co",
             String(repeating: "a", count: 65) + "@b.co", "a@" + String(repeating: "b", count: 64) + ".co",
         ] {
             #expect(!TemplateEmail.isValid(invalid), "\(invalid)")

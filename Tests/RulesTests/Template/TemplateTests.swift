@@ -64,6 +64,7 @@ import Testing
     @Test func headersAreCaseInsensitive() throws {
         #expect(try render("{{ headers['user-agent'] }}") == "curl/8.5")
         #expect(try render("{{ headers['USER-AGENT'] }}") == "curl/8.5")
+        #expect(try render("{{ headers['USER-' + 'Agent'] }}") == "curl/8.5")  // a key that is computed
         #expect(try render("{{ headers['x-request-id'] }}") == "r-1")
         let context = TemplateContext(headers: ["b": "lower", "B": "upper"], now: 0)
         #expect(try render("{{ headers.b }}", context) == "upper")
