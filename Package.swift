@@ -32,6 +32,10 @@ let package = Package(
         // Linux system calls that Glibc does not export to Swift (epoll, accept4, eventfd).
         .systemLibrary(name: "CPosix"),
 
+        // SQLite's default VFS with the writes of a write-ahead log gathered into one per commit (C, for the
+        // queue's writer thread: docs/queue.md, "Group commit").
+        .target(name: "CSQLiteGather", dependencies: ["CSQLite"]),
+
         .target(name: "JSON", swiftSettings: strictSettings),
         .target(name: "Logging", dependencies: ["JSON"], swiftSettings: strictSettings),
         .target(name: "Metrics", swiftSettings: strictSettings),
@@ -39,7 +43,7 @@ let package = Package(
         .target(name: "Rules", dependencies: ["CYAML", "JSON"], swiftSettings: strictSettings),
         .target(name: "Teamopipe", dependencies: ["HTTP", "JSON", "Rules"], swiftSettings: strictSettings),
         .target(
-            name: "Queue", dependencies: ["CSQLite", "JSON", "Logging", "Metrics", "Rules", "Teamopipe"],
+            name: "Queue", dependencies: ["CSQLite", "CSQLiteGather", "JSON", "Logging", "Metrics", "Rules", "Teamopipe"],
             swiftSettings: strictSettings),
         .target(name: "Intake", dependencies: ["HTTP", "JSON", "Logging", "Rules"], swiftSettings: strictSettings),
         .target(
@@ -62,7 +66,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "QueueTests",
-            dependencies: ["Queue", "HTTP", "JSON", "Logging", "Rules", "Sandbox", "SandboxTestSupport", "Teamopipe"],
+            dependencies: ["Queue", "CSQLiteGather", "HTTP", "JSON", "Logging", "Rules", "Sandbox", "SandboxTestSupport", "Teamopipe"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "IntakeTests", dependencies: ["Intake", "HTTP", "JSON", "Rules", "TestSupport", "dealhook"],

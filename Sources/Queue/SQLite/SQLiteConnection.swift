@@ -1,4 +1,5 @@
 import CSQLite
+import CSQLiteGather
 
 /// One SQLite connection with its cache of prepared statements. Not thread-safe: its owner serializes use (the
 /// store's writer lock, or the reader lock).
@@ -8,14 +9,18 @@ final class SQLiteConnection {
     private var statements: [String: SQLiteStatement] = [:]
     private var busyTimeoutMilliseconds: Int32 = 0
 
-    /// Opens (creating if `create`) the database at `path`.
-    init(path: String, readOnly: Bool = false, create: Bool = true) throws(StoreError) {
+    /// Opens (creating if `create`) the database at `path`; with `gathersLogWrites`, through the VFS that hands a
+    /// commit's writes to the write-ahead log in one call (`CSQLiteGather`), as the queue's writer does.
+    init(path: String, readOnly: Bool = false, create: Bool = true, gathersLogWrites: Bool = false)
+        throws(StoreError)
+    {
         var flags = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
         if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
         // Each connection is used by one thread at a time under the store's own locks.
         flags |= SQLITE_OPEN_NOMUTEX
+        let vfs = gathersLogWrites && dealhook_gather_vfs_register() == SQLITE_OK ? DEALHOOK_GATHER_VFS_NAME : nil
         var opened: OpaquePointer?
-        let code = sqlite3_open_v2(path, &opened, flags, nil)
+        let code = sqlite3_open_v2(path, &opened, flags, vfs)
         guard let opened else {
             throw StoreError(.other, "cannot open the queue file \(path): out of memory")
         }

@@ -71,7 +71,7 @@ public final class SQLiteEventStore: EventStore {
     private static func openWriter(path: String, configuration: Configuration, logger: Logger?) throws(StoreError)
         -> SQLiteConnection
     {
-        let connection = try SQLiteConnection(path: path)
+        let connection = try SQLiteConnection(path: path, gathersLogWrites: true)
         connection.setBusyTimeout(configuration.busyTimeout)
         // Reading the header first turns a file that is not a database into a clear `corrupt` error.
         _ = try connection.integer("PRAGMA user_version")
