@@ -69,6 +69,12 @@ import Testing
         #expect(Hex.decode("abc") == nil)
         #expect(Hex.decode("zz") == nil)
         #expect(Hex.decode("0x12") == nil)
+        // Substrings, as a signature header's value is read: decoded in place.
+        let header = "t=1,v1=00abFF,v1=1g"
+        let values = header.split(separator: ",").map { $0.dropFirst(3) }
+        #expect(Hex.decode(values[1]) == [0x00, 0xAB, 0xFF])
+        #expect(Hex.decode(values[2]) == nil)
+        #expect(Hex.decode(values[1].dropLast()) == nil)
     }
 
     @Test(arguments: [

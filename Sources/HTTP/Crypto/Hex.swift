@@ -15,7 +15,13 @@ public enum Hex {
 
     /// The bytes of hex text, upper or lower case; nil for an odd length or a character that is not a hex digit.
     public static func decode<Text: StringProtocol>(_ text: Text) -> [UInt8]? {
-        let utf8 = Array(text.utf8)
+        // In place when the text is stored contiguously (native strings and their substrings): copying it out
+        // through the generic `utf8` view cost more than the decoding (a webhook signature, per request).
+        if let decoded = text.utf8.withContiguousStorageIfAvailable({ decode(utf8: $0) }) { return decoded }
+        return Array(text.utf8).withUnsafeBufferPointer { decode(utf8: $0) }
+    }
+
+    private static func decode(utf8: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard utf8.count % 2 == 0 else { return nil }
         var bytes = [UInt8]()
         bytes.reserveCapacity(utf8.count / 2)
