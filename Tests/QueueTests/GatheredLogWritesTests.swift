@@ -17,12 +17,19 @@ import Testing
         )
     }
 
-    @Test func aCommitOfManyPagesIsAFewWrites() throws {
-        let directory = TemporaryDirectory()
-        defer { directory.remove() }
+    /// A gathering connection to a new file in WAL mode with `synchronous=FULL`, as the queue's writer, holding an
+    /// empty table `rows (n, data)`.
+    private func gatheringConnection(in directory: TemporaryDirectory) throws -> SQLiteConnection {
         let connection = try SQLiteConnection(path: directory.queuePath, gathersLogWrites: true)
         _ = try connection.texts("PRAGMA journal_mode = WAL")
         try connection.execute("PRAGMA synchronous = FULL; CREATE TABLE rows (n INTEGER PRIMARY KEY, data BLOB)")
+        return connection
+    }
+
+    @Test func aCommitOfManyPagesIsAFewWrites() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let connection = try gatheringConnection(in: directory)
         let counted = try writes {
             try connection.transaction { () throws(StoreError) in
                 for n in 0..<100 {
@@ -44,10 +51,8 @@ import Testing
     @Test func pagesSpilledIntoTheLogReadBackInTheTransaction() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let connection = try SQLiteConnection(path: directory.queuePath, gathersLogWrites: true)
-        _ = try connection.texts("PRAGMA journal_mode = WAL")
-        try connection.execute("PRAGMA synchronous = FULL; PRAGMA cache_size = 10")
-        try connection.execute("CREATE TABLE rows (n INTEGER PRIMARY KEY, data BLOB)")
+        let connection = try gatheringConnection(in: directory)
+        try connection.execute("PRAGMA cache_size = 10")
         let total = try connection.transaction { () throws(StoreError) -> Int64 in
             for n in 0..<2_000 {
                 try connection.statement("INSERT INTO rows (n, data) VALUES (?1, ?2)")
