@@ -95,7 +95,8 @@ final class SQLiteStatement {
         guard code == SQLITE_OK else { throw connection.error(code, "binding parameter \(index)") }
     }
 
-    /// Runs the statement (no parameters) and maps each row.
+    /// Runs the statement with what is bound (`query` binds; a statement without parameters needs nothing) and
+    /// maps each row.
     func rows<T>(_ map: (SQLiteRow) throws(StoreError) -> T) throws(StoreError) -> [T] {
         defer { sqlite3_reset(handle) }
         var results: [T] = []
