@@ -50,11 +50,12 @@ struct IntakeHandler: Sendable {
                 route: route, receivedAt: now, body: request.body,
                 headers: accepted.headers.map { Header(name: $0.name, value: $0.value) }, subject: plan.subject,
                 plan: plan.jsonBytes, id: id, dedupeKey: accepted.dedupeKey)
+            let answer = accepted.answer
             store.append([event]) { [outcomes, logger] result in
                 switch result {
                 case .success(let stored):
                     outcomes.increment(labels: [route, IntakeOutcome.accepted.label])
-                    respond(accepted.response(eventID: stored.first?.text ?? id.text))
+                    respond(answer.response(eventID: stored.first?.text ?? id.text))
                 case .failure(let error):
                     outcomes.increment(labels: [route, "store_failed"])
                     logger.error("storing an event failed; answered 503", ["route": .string(route), "error": .string(error.description)])

@@ -47,7 +47,9 @@ public struct AcceptedEvent: Sendable {
     public var headers: [(name: String, value: String)]
     /// What identifies the request at its source (the route's `dedupe`, or the provider's event id).
     public var dedupeKey: String?
-    private let answer: @Sendable (String) -> HTTPResponse
+    /// How to answer once the event is stored. Apart from the plan, so that what waits for the commit need not
+    /// keep the plan alive: the thread that commits then does not spend its time freeing it.
+    public let answer: AcceptedAnswer
 
     init(
         plan: Plan, headers: [(name: String, value: String)], dedupeKey: String?,
@@ -56,11 +58,21 @@ public struct AcceptedEvent: Sendable {
         self.plan = plan
         self.headers = headers
         self.dedupeKey = dedupeKey
-        self.answer = answer
+        self.answer = AcceptedAnswer(make: answer)
     }
 
     /// The response once the event is stored under `eventID`.
     public func response(eventID: String) -> HTTPResponse {
-        answer(eventID)
+        answer.response(eventID: eventID)
+    }
+}
+
+/// The response to an accepted event, given the id it was stored under.
+public struct AcceptedAnswer: Sendable {
+    fileprivate let make: @Sendable (String) -> HTTPResponse
+
+    /// The response once the event is stored under `eventID`.
+    public func response(eventID: String) -> HTTPResponse {
+        make(eventID)
     }
 }

@@ -144,14 +144,19 @@ public struct RouteIntake: Sendable {
             verifier.acknowledgement(
                 for: SignedRequest(target: request.head.target, headers: request.head.headers, body: request.body))
         }
-        let head = request.head
-        let form = content.form
-        return .accept(
-            AcceptedEvent(plan: plan, headers: kept, dedupeKey: dedupeKey) { [formResponder] id in
-                if let formResponder { return formResponder.response(to: head, form: form, outcome: .accepted(eventID: id)) }
-                return acknowledgement
+        // The answer captures only what it reads: it is released where the event is committed.
+        let answer: @Sendable (String) -> HTTPResponse
+        if let formResponder {
+            let head = request.head
+            let form = content.form
+            answer = { id in formResponder.response(to: head, form: form, outcome: .accepted(eventID: id)) }
+        } else {
+            answer = { id in
+                acknowledgement
                     ?? HTTPResponse(status: .ok, contentType: "application/json", body: #"{"ok":true,"id":"\#(id)"}"#)
-            })
+            }
+        }
+        return .accept(AcceptedEvent(plan: plan, headers: kept, dedupeKey: dedupeKey, answer: answer))
     }
 
     /// A webhook's answer to an event its rules refuse (`required`, …): 422 problem JSON with the fields at fault.
