@@ -36,15 +36,9 @@ struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
     private var depth = 0
-    /// Members of the objects being parsed, innermost object's last. Collecting them here, in a buffer reused by
-    /// every object, lets each dictionary be made once at its final size instead of growing (and rehashing).
-    private var pendingMembers: [Member] = []
-
-    /// A struct rather than a tuple: an array of tuples is destroyed through the runtime's generic tuple witness.
-    private struct Member {
-        var key: String
-        var value: JSONValue
-    }
+    /// Members of the objects being parsed, innermost object's last: a buffer reused by every object, from which
+    /// each object's members are copied once, at their final count.
+    private var pendingMembers: [JSONObject.Member] = []
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -113,7 +107,7 @@ struct JSONParser {
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
             depth -= 1
-            return .object([:])
+            return .object(JSONObject())
         }
         let firstMember = pendingMembers.endIndex
         while true {
@@ -126,7 +120,7 @@ struct JSONParser {
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw failure("expected ':'") }
             position += 1
             skipWhitespace()
-            pendingMembers.append(Member(key: key, value: try parseValue()))
+            pendingMembers.append(JSONObject.Member(key: key, value: try parseValue()))
             skipWhitespace()
             guard position < bytes.count else { throw failure("unexpected end of input in an object") }
             if bytes[position] == UInt8(ascii: ",") {
@@ -137,8 +131,7 @@ struct JSONParser {
             position += 1
             depth -= 1
             // In document order, so that of duplicate keys the last one wins.
-            var members = [String: JSONValue](minimumCapacity: pendingMembers.endIndex - firstMember)
-            for member in pendingMembers[firstMember...] { members[member.key] = member.value }
+            let members = JSONObject(unsorted: Array(pendingMembers[firstMember...]))
             pendingMembers.removeSubrange(firstMember...)
             return .object(members)
         }

@@ -12,7 +12,7 @@ extension JSONValue: Codable {
         } else if let elements = try? container.decode([JSONValue].self) {
             self = .array(elements)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            self = .object(JSONObject(try container.decode([String: JSONValue].self)))
         }
     }
 
@@ -24,7 +24,7 @@ extension JSONValue: Codable {
         case .number(let number): try container.encode(number)
         case .string(let text): try container.encode(text)
         case .array(let elements): try container.encode(elements)
-        case .object(let members): try container.encode(members)
+        case .object(let members): try container.encode(members.dictionary)
         }
     }
 }

@@ -2,14 +2,14 @@
 /// what the Teamopipe client sends.
 ///
 /// Numbers are `Double`: integers up to 2^53 round-trip exactly and are written without a fraction. Objects keep
-/// no key order; they are written with sorted keys, so the same value always gives the same text.
+/// their keys sorted (`JSONObject`) and are written in that order, so the same value always gives the same text.
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case number(Double)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
 }
 
 extension JSONValue {
@@ -53,7 +53,12 @@ extension JSONValue {
         return nil
     }
 
-    public var objectValue: [String: JSONValue]? {
+    /// An object of `members`.
+    public static func object(_ members: [String: JSONValue]) -> JSONValue {
+        .object(JSONObject(members))
+    }
+
+    public var objectValue: JSONObject? {
         if case .object(let members) = self { return members }
         return nil
     }
@@ -81,6 +86,6 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
     public init(stringLiteral value: String) { self = .string(value) }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+        self = .object(JSONObject(unsorted: elements.map { JSONObject.Member(key: $0.0, value: $0.1) }))
     }
 }

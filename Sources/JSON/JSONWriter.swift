@@ -32,9 +32,8 @@ enum JSONWriter {
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            // Sorted by `String`'s own ordering (not by bytes), as keys always have been; sorting the members
-            // rather than the keys saves looking each key up again.
-            for (position, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+            // Members are kept in key order (`String`'s own ordering), the order the text is written in.
+            for (position, member) in members.members.enumerated() {
                 if position > 0 { output.append(UInt8(ascii: ",")) }
                 writeString(member.key, into: &output)
                 output.append(UInt8(ascii: ":"))

@@ -78,7 +78,7 @@ struct ObjectTable: Sendable {
             guard let fields = record.objectValue, let id = fields["id"]?.stringValue, positions[id] == nil else {
                 throw SandboxError("a \(prefix) record without a unique id")
             }
-            insert(fields)
+            insert(fields.dictionary)
         }
         lastNumber = last
     }

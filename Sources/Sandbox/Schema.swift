@@ -104,7 +104,7 @@ struct InputValidator {
         guard let members = body.objectValue else {
             throw .badRequest("the body must be a JSON object, not \(body.typeName)")
         }
-        return members
+        return members.dictionary
     }
 
     /// The fields of `input` that pass `schema`, normalised; problems go to `details`. With `creating`, required
@@ -220,7 +220,7 @@ struct InputValidator {
             guard let values = value.objectValue else {
                 return wrongType(field, "an object of field id → value", value)
             }
-            return .object(checkDynamicFields(values, entity: entity, field: field))
+            return .object(checkDynamicFields(values.dictionary, entity: entity, field: field))
         }
     }
 

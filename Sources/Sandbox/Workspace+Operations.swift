@@ -189,7 +189,7 @@ extension Workspace {
         var details: [ValidationDetail] = []
         for (index, item) in items.enumerated() {
             if let object = item.objectValue {
-                objects.append(object)
+                objects.append(object.dictionary)
             } else {
                 details.append(.init(field: "deals[\(index)]", message: "must be an object, not \(item.typeName)"))
             }

@@ -187,7 +187,7 @@ struct Call {
 
     private func dynamicFields(_ input: JSONValue, entity: String) throws(TeamopipeFailureOutcome) -> JSONValue? {
         guard let values = input["fields"]?.objectValue?.filter({ !$0.value.isNull }), !values.isEmpty else { return nil }
-        return try client.workspace.resolve { $0.fieldValues(values, entity: entity) }
+        return try client.workspace.resolve { $0.fieldValues(values.dictionary, entity: entity) }
     }
 
     /// Copies the non-null, non-empty inputs named by the keys of `names` into `body` under their API names.

@@ -54,7 +54,7 @@ public final class InProcessSandbox {
 
     /// The answers the sandbox gave on `route` (`POST /deals`), by status or `reset`.
     public func answers(_ route: String) throws -> [String: Int] {
-        let counts = try control("GET", "/_sandbox/stats")["requests"]?[route]?.objectValue ?? [:]
+        let counts = try control("GET", "/_sandbox/stats")["requests"]?[route]?.objectValue?.dictionary ?? [:]
         return counts.compactMapValues(\.intValue)
     }
 

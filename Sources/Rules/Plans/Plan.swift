@@ -51,7 +51,7 @@ public struct Plan: Sendable, Hashable, Codable {
 
     /// The plan as a JSON value.
     public var jsonValue: JSONValue {
-        var object: [String: JSONValue] = [
+        var object: JSONObject = [
             "route": .string(route), "rules": .array(rules.map(JSONValue.string)),
             "steps": .array(steps.map(\.jsonValue)),
         ]

@@ -32,16 +32,17 @@ public indirect enum PlanValue: Sendable, Hashable {
     }
 
     /// Builds an object of `members` made into values by `value`, plain JSON when no member holds a reference.
-    static func makeObject<Member>(_ members: [String: Member], _ value: (Member) -> PlanValue) -> PlanValue {
-        var plain: [String: JSONValue] = [:]
-        plain.reserveCapacity(members.count)
+    static func makeObject<Member>(
+        _ members: some Sequence<(key: String, value: Member)>, _ value: (Member) -> PlanValue
+    ) -> PlanValue {
+        var plain = JSONObject()
         var mixed: [String: PlanValue]?
         for (key, member) in members {
             let made = value(member)
             if mixed == nil, case .json(let json) = made {
                 plain[key] = json
             } else {
-                if mixed == nil { mixed = plain.mapValues(PlanValue.json) }
+                if mixed == nil { mixed = plain.dictionary.mapValues(PlanValue.json) }
                 mixed![key] = made
             }
         }
@@ -69,7 +70,7 @@ public indirect enum PlanValue: Sendable, Hashable {
         case .json(let value): value
         case .reference(let step, let path): resolve(step, path)
         case .array(let elements): .array(elements.map { $0.resolved(resolve) })
-        case .object(let members): .object(members.mapValues { $0.resolved(resolve) })
+        case .object(let members): .object(JSONObject(members.mapValues { $0.resolved(resolve) }))
         }
     }
 
@@ -80,7 +81,7 @@ public indirect enum PlanValue: Sendable, Hashable {
         case .reference(let step, let path):
             [Self.referenceKey: .string(step), "path": .array(path.map(JSONValue.string))]
         case .array(let elements): .array(elements.map(\.jsonValue))
-        case .object(let members): .object(members.mapValues(\.jsonValue))
+        case .object(let members): .object(JSONObject(members.mapValues(\.jsonValue)))
         }
     }
 

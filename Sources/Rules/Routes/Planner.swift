@@ -117,7 +117,7 @@ extension RouteConfig {
     public func templateContext(for input: PlanningInput, reading roots: Set<TemplateRoot>? = nil) -> TemplateContext {
         var context = TemplateContext(
             form: input.form, body: input.body, query: input.query,
-            headers: .object(input.headers.mapValues(JSONValue.string)), now: input.receivedAt)
+            headers: .object(JSONObject(input.headers.mapValues(JSONValue.string))), now: input.receivedAt)
         if roots?.contains(.event) ?? true {
             context.event = [
                 "id": .string(input.eventID), "received_at": context.value(of: .now), "route": .string(name),
@@ -159,7 +159,7 @@ extension RouteConfig {
         case .list(let items):
             return .array(items.map { render($0, in: context, errors: &errors) })
         case .object(let members):
-            var rendered = [String: JSONValue](minimumCapacity: members.count)
+            var rendered = JSONObject()
             for member in members { rendered[member.key] = render(member.value, in: context, errors: &errors) }
             return .object(rendered)
         }

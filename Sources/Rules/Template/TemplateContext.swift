@@ -76,8 +76,8 @@ public struct TemplateContext: Sendable {
             key.utf8.contains { (0x41...0x5A).contains($0) || $0 >= 0x80 }
         }
         guard needsLowercasing else { return headers }
-        var lowercased: [String: JSONValue] = [:]
-        for key in members.keys.sorted() where lowercased[key.lowercased()] == nil {
+        var lowercased = JSONObject()
+        for key in members.keys where lowercased[key.lowercased()] == nil {
             lowercased[key.lowercased()] = members[key]
         }
         return .object(lowercased)
