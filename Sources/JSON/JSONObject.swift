@@ -71,6 +71,11 @@ public struct JSONObject: Sendable, Hashable {
             return members[position.index].value
         }
         set {
+            // Members set in key order (as a sorted source gives them) are appended without a search.
+            if let value = newValue, members.last.map({ $0.key < key }) ?? true {
+                members.append(Member(key: key, value: value))
+                return
+            }
             let position = position(of: key)
             switch (position.found, newValue) {
             case (true, let value?): members[position.index].value = value
@@ -79,6 +84,11 @@ public struct JSONObject: Sendable, Hashable {
             case (false, nil): break
             }
         }
+    }
+
+    /// Makes room for `count` members without growing the storage again.
+    public mutating func reserveCapacity(_ count: Int) {
+        members.reserveCapacity(count)
     }
 
     /// Removes the member `key`, returning its value (nil when there was none).

@@ -42,8 +42,9 @@ indirect enum PlannedValue: Sendable {
             let plain = planned.compactMap(\.plainValue)
             self = plain.count == planned.count ? .plain(.list(plain)) : .list(planned)
         case .object(let members):
-            // In the dictionary's own order, the order planning has always visited (and reported errors in).
-            let planned = members.map { Member(key: $0.key, value: PlannedValue($0.value)) }
+            // In key order: planning visits (and reports errors in) a stable order, and the rendered object's
+            // members arrive in the order it keeps them.
+            let planned = members.sorted { $0.key < $1.key }.map { Member(key: $0.key, value: PlannedValue($0.value)) }
             let plain = planned.compactMap { member in
                 member.value.plainValue.map { Member(key: member.key, value: $0) }
             }

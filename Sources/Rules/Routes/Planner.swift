@@ -160,6 +160,7 @@ extension RouteConfig {
             return .array(items.map { render($0, in: context, errors: &errors) })
         case .object(let members):
             var rendered = JSONObject()
+            rendered.reserveCapacity(members.count)
             for member in members { rendered[member.key] = render(member.value, in: context, errors: &errors) }
             return .object(rendered)
         }

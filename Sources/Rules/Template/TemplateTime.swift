@@ -105,21 +105,6 @@ public enum TemplateTime {
         // Directives are ASCII, so the format is read byte by byte; other bytes (UTF-8 included) are copied.
         var output: [UInt8] = []
         output.reserveCapacity(format.utf8.count + 16)
-        func padded(_ value: Int, _ width: Int, _ pad: UInt8 = UInt8(ascii: "0")) {
-            // `value` is never negative here.
-            var divisor = 1
-            var count = 1
-            while divisor <= value / 10 {
-                divisor *= 10
-                count += 1
-            }
-            for _ in count..<max(count, width) { output.append(pad) }
-            while divisor > 0 {
-                output.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-                divisor /= 10
-            }
-        }
-        func text(_ words: some StringProtocol) { output.append(contentsOf: words.utf8) }
         var bytes = format.utf8.makeIterator()
         while let byte = bytes.next() {
             guard byte == UInt8(ascii: "%"), let directive = bytes.next() else {
@@ -127,45 +112,64 @@ public enum TemplateTime {
                 continue
             }
             switch directive {
-            case UInt8(ascii: "Y"): padded(year, 4)
-            case UInt8(ascii: "y"): padded(year % 100, 2)
-            case UInt8(ascii: "m"): padded(month, 2)
-            case UInt8(ascii: "d"): padded(day, 2)
-            case UInt8(ascii: "e"): padded(day, 2, UInt8(ascii: " "))
-            case UInt8(ascii: "H"): padded(hour, 2)
-            case UInt8(ascii: "I"): padded(hour % 12 == 0 ? 12 : hour % 12, 2)
-            case UInt8(ascii: "M"): padded(minute, 2)
-            case UInt8(ascii: "S"): padded(second, 2)
-            case UInt8(ascii: "p"): text(hour < 12 ? "AM" : "PM")
-            case UInt8(ascii: "j"): padded(Int(dayNumber - days(year: year, month: 1, day: 1)) + 1, 3)
-            case UInt8(ascii: "a"): text(weekdayNames[weekday].prefix(3))
-            case UInt8(ascii: "A"): text(weekdayNames[weekday])
-            case UInt8(ascii: "b"), UInt8(ascii: "h"): text(monthNames[month - 1].prefix(3))
-            case UInt8(ascii: "B"): text(monthNames[month - 1])
-            case UInt8(ascii: "u"): padded(weekday == 0 ? 7 : weekday, 1)
-            case UInt8(ascii: "w"): padded(weekday, 1)
-            case UInt8(ascii: "Z"): text("UTC")
-            case UInt8(ascii: "z"): text("+0000")
+            case UInt8(ascii: "Y"): appendPadded(year, width: 4, to: &output)
+            case UInt8(ascii: "y"): appendPadded(year % 100, width: 2, to: &output)
+            case UInt8(ascii: "m"): appendPadded(month, width: 2, to: &output)
+            case UInt8(ascii: "d"): appendPadded(day, width: 2, to: &output)
+            case UInt8(ascii: "e"): appendPadded(day, width: 2, pad: UInt8(ascii: " "), to: &output)
+            case UInt8(ascii: "H"): appendPadded(hour, width: 2, to: &output)
+            case UInt8(ascii: "I"): appendPadded(hour % 12 == 0 ? 12 : hour % 12, width: 2, to: &output)
+            case UInt8(ascii: "M"): appendPadded(minute, width: 2, to: &output)
+            case UInt8(ascii: "S"): appendPadded(second, width: 2, to: &output)
+            case UInt8(ascii: "p"): output.append(contentsOf: (hour < 12 ? "AM" : "PM").utf8)
+            case UInt8(ascii: "j"):
+                appendPadded(Int(dayNumber - days(year: year, month: 1, day: 1)) + 1, width: 3, to: &output)
+            case UInt8(ascii: "a"): output.append(contentsOf: weekdayNames[weekday].prefix(3).utf8)
+            case UInt8(ascii: "A"): output.append(contentsOf: weekdayNames[weekday].utf8)
+            case UInt8(ascii: "b"), UInt8(ascii: "h"):
+                output.append(contentsOf: monthNames[month - 1].prefix(3).utf8)
+            case UInt8(ascii: "B"): output.append(contentsOf: monthNames[month - 1].utf8)
+            case UInt8(ascii: "u"): appendPadded(weekday == 0 ? 7 : weekday, width: 1, to: &output)
+            case UInt8(ascii: "w"): appendPadded(weekday, width: 1, to: &output)
+            case UInt8(ascii: "Z"): output.append(contentsOf: "UTC".utf8)
+            case UInt8(ascii: "z"): output.append(contentsOf: "+0000".utf8)
             case UInt8(ascii: "F"):
-                padded(year, 4)
+                appendPadded(year, width: 4, to: &output)
                 output.append(UInt8(ascii: "-"))
-                padded(month, 2)
+                appendPadded(month, width: 2, to: &output)
                 output.append(UInt8(ascii: "-"))
-                padded(day, 2)
+                appendPadded(day, width: 2, to: &output)
             case UInt8(ascii: "T"), UInt8(ascii: "R"):
-                padded(hour, 2)
+                appendPadded(hour, width: 2, to: &output)
                 output.append(UInt8(ascii: ":"))
-                padded(minute, 2)
+                appendPadded(minute, width: 2, to: &output)
                 if directive == UInt8(ascii: "T") {
                     output.append(UInt8(ascii: ":"))
-                    padded(second, 2)
+                    appendPadded(second, width: 2, to: &output)
                 }
-            case UInt8(ascii: "s"): text(String(seconds))
+            case UInt8(ascii: "s"): output.append(contentsOf: String(seconds).utf8)
             case UInt8(ascii: "%"): output.append(UInt8(ascii: "%"))
             default: output.append(contentsOf: [UInt8(ascii: "%"), directive])
             }
         }
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Appends `value` (never negative) in decimal, padded on the left with `pad` to `width` characters.
+    private static func appendPadded(
+        _ value: Int, width: Int, pad: UInt8 = UInt8(ascii: "0"), to output: inout [UInt8]
+    ) {
+        var divisor = 1
+        var count = 1
+        while divisor <= value / 10 {
+            divisor *= 10
+            count += 1
+        }
+        for _ in count..<max(count, width) { output.append(pad) }
+        while divisor > 0 {
+            output.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+            divisor /= 10
+        }
     }
 
     /// `seconds` moved by `days` days that are Monday to Friday, the time of day kept: from a Friday or a
