@@ -66,8 +66,10 @@ public struct RequestContent: Sendable, Equatable {
     /// Decodes `bytes` sent with `contentType` (nil: none given) to a route of `kind`.
     ///
     /// `limits` applies to form routes (default: `FormSettings.Limits()`); webhook bodies are not limited here.
+    /// A webhook's JSON body is built only as far as `projection` keeps it (a form's is checked whole).
     public init(
-        bytes: [UInt8], contentType: String?, kind: RouteConfig.Kind, limits: FormSettings.Limits? = nil
+        bytes: [UInt8], contentType: String?, kind: RouteConfig.Kind, limits: FormSettings.Limits? = nil,
+        keeping projection: JSONProjection = .everything
     ) throws(DecodingError) {
         let limits = kind == .form ? limits ?? FormSettings.Limits() : .unlimited
         if let maxBodySize = limits.maxBodySize, bytes.count > maxBodySize {
@@ -79,7 +81,9 @@ public struct RequestContent: Sendable, Equatable {
         switch mediaType.name {
         case _ where mediaType.isJSON:
             do {
-                decoded = bytes.isEmpty ? .null : try JSONValue(parsing: bytes)
+                decoded =
+                    bytes.isEmpty
+                    ? .null : try JSONValue(parsing: bytes, keeping: kind == .form ? .everything : projection)
             } catch {
                 throw DecodingError(.malformed, "the body is not valid JSON: \(error)")
             }

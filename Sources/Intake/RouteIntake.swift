@@ -24,6 +24,8 @@ public struct RouteIntake: Sendable {
     private let roots: Set<TemplateRoot>
     private let readsHeaders: Bool
     private let readsQuery: Bool
+    /// What of a JSON body is built: what the templates read, and the provider's event id.
+    private let bodyProjection: JSONProjection
 
     /// The intake of `route`; `publicURL` is the route's address as registered with a provider (some sign it);
     /// `client` makes CAPTCHA checks.
@@ -36,6 +38,9 @@ public struct RouteIntake: Sendable {
         roots = route.roots
         readsHeaders = roots.contains(.headers)
         readsQuery = roots.contains(.query)
+        var projection = route.bodyProjection
+        if let key = Self.providerEventIDKey(of: route) { projection.include([key]) }
+        bodyProjection = projection
     }
 
     /// Whether `process` may block on the network (a CAPTCHA check), and so must not run on an event loop.
@@ -85,7 +90,7 @@ public struct RouteIntake: Sendable {
         do {
             content = try RequestContent(
                 bytes: request.body, contentType: request.head.headers["Content-Type"], kind: route.kind,
-                limits: route.form?.limits)
+                limits: route.form?.limits, keeping: bodyProjection)
         } catch {
             let response =
                 formResponder?.response(to: request.head, form: .null, outcome: .refused(error))
@@ -175,14 +180,17 @@ public struct RouteIntake: Sendable {
 
     /// The event id a provider puts in the body, for the presets whose signature headers carry none.
     static func providerEventID(in body: JSONValue, route: RouteConfig) -> String? {
+        providerEventIDKey(of: route).flatMap { body[$0]?.stringValue }
+    }
+
+    /// The member of the body that holds the provider's event id, for the presets that put it there.
+    private static func providerEventIDKey(of route: RouteConfig) -> String? {
         guard case .preset(let preset)? = route.signature?.scheme else { return nil }
-        let key: String? =
-            switch preset {
-            case .stripe: "id"
-            case .paddle: "event_id"
-            default: nil
-            }
-        return key.flatMap { body[$0]?.stringValue }
+        return switch preset {
+        case .stripe: "id"
+        case .paddle: "event_id"
+        default: nil
+        }
     }
 
     /// The query parameters of a request target, as an object.

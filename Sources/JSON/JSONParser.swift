@@ -25,6 +25,16 @@ extension JSONValue {
     public init(parsing text: String) throws(JSONParseError) {
         try self.init(parsing: text.utf8)
     }
+
+    /// Parses one JSON document from UTF-8 bytes, building only what `projection` keeps: the rest is checked
+    /// and passed over. The document is refused exactly when `init(parsing:)` would refuse it.
+    public init(parsing bytes: [UInt8], keeping projection: JSONProjection) throws(JSONParseError) {
+        guard !projection.keepsEverything else {
+            try self.init(parsing: bytes)
+            return
+        }
+        self = try bytes.withUnsafeBufferPointer { buffer in JSONParser.parse(buffer, keeping: projection) }.get()
+    }
 }
 
 /// A strict recursive-descent parser over bytes with a depth bound.
@@ -50,9 +60,19 @@ struct JSONParser {
         return Result { () throws(JSONParseError) in try parser.parseDocument() }
     }
 
-    private mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+    /// Parses `bytes` as one whole document, building only what `projection` keeps.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, keeping projection: JSONProjection)
+        -> Result<JSONValue, JSONParseError>
+    {
+        var parser = JSONParser(bytes: bytes)
+        return Result { () throws(JSONParseError) in try parser.parseDocument(keeping: projection) }
+    }
+
+    private mutating func parseDocument(keeping projection: JSONProjection = .everything) throws(JSONParseError)
+        -> JSONValue
+    {
         skipWhitespace()
-        let value = try parseValue()
+        let value = try parseValue(keeping: projection)
         skipWhitespace()
         guard position == bytes.count else { throw failure("unexpected data after the document") }
         return value
@@ -85,6 +105,15 @@ struct JSONParser {
         }
     }
 
+    /// A value, of which only what `projection` keeps is built: projections select members of objects, so any
+    /// other value is built whole.
+    private mutating func parseValue(keeping projection: JSONProjection) throws(JSONParseError) -> JSONValue {
+        guard let members = projection.members, position < bytes.count, bytes[position] == UInt8(ascii: "{") else {
+            return try parseValue()
+        }
+        return try parseObject(keeping: members)
+    }
+
     private mutating func parseLiteral(_ word: StaticString, _ value: JSONValue) throws(JSONParseError) -> JSONValue {
         for index in 0..<word.utf8CodeUnitCount {
             guard position < bytes.count, bytes[position] == word.utf8Start[index] else {
@@ -103,24 +132,85 @@ struct JSONParser {
     private mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enter()
         position += 1
+        let firstMember = pendingMembers.endIndex
+        try forEachMember(key: { parser throws(JSONParseError) in try parser.parseString() }) {
+            parser, key throws(JSONParseError) in
+            parser.pendingMembers.append(JSONObject.Member(key: key, value: try parser.parseValue()))
+        }
+        // In document order, so that of duplicate keys the last one wins.
+        let members = JSONObject(unsorted: Array(pendingMembers[firstMember...]))
+        pendingMembers.removeSubrange(firstMember...)
+        return .object(members)
+    }
+
+    /// An object of which only the members in `kept` are built, each as its projection says; the others are
+    /// passed over. Of duplicate keys the last one wins, as in `parseObject()`.
+    private mutating func parseObject(keeping kept: [JSONProjection.Member]) throws(JSONParseError) -> JSONValue {
+        try enter()
+        position += 1
+        let firstMember = pendingMembers.endIndex
+        try forEachMember(key: { parser throws(JSONParseError) in try parser.keptMember(of: kept) }) {
+            parser, index throws(JSONParseError) in
+            guard let index else { return try parser.skipValue() }
+            let value = try parser.parseValue(keeping: kept[index].projection)
+            parser.pendingMembers.append(JSONObject.Member(key: kept[index].key, value: value))
+        }
+        let members = JSONObject(unsorted: Array(pendingMembers[firstMember...]))
+        pendingMembers.removeSubrange(firstMember...)
+        return .object(members)
+    }
+
+    /// Reads a key and tells which of `kept` it is, if any. A plain ASCII key (the usual kind) is compared as
+    /// bytes where it lies; any other is made a `String` and compared as one (as `String`s compare).
+    private mutating func keptMember(of kept: [JSONProjection.Member]) throws(JSONParseError) -> Int? {
+        let opening = position
+        let start = position + 1
+        var end = start
+        var allBits: UInt8 = 0
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            allBits |= byte
+            end += 1
+        }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\""), allBits < 0x80 else {
+            position = opening
+            let key = try parseString()
+            return kept.firstIndex { $0.key == key }
+        }
+        position = end + 1
+        let length = end - start
+        return kept.firstIndex { member in
+            member.utf8.count == length && member.utf8.withUnsafeBufferPointer { utf8 in
+                (0..<length).allSatisfy { utf8[$0] == bytes[start + $0] }
+            }
+        }
+    }
+
+    /// Reads the members of an object whose `{` was read (and `enter()`ed): `readKey` reads each key (from its
+    /// opening quote) and `body` the value that follows, given what `readKey` returned; the closing `}` is read
+    /// and the depth restored.
+    private mutating func forEachMember<Key>(
+        key readKey: (inout JSONParser) throws(JSONParseError) -> Key,
+        _ body: (inout JSONParser, Key) throws(JSONParseError) -> Void
+    ) throws(JSONParseError) {
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
             depth -= 1
-            return .object(JSONObject())
+            return
         }
-        let firstMember = pendingMembers.endIndex
         while true {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
                 throw failure("expected a string key")
             }
-            let key = try parseString()
+            let key = try readKey(&self)
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw failure("expected ':'") }
             position += 1
             skipWhitespace()
-            pendingMembers.append(JSONObject.Member(key: key, value: try parseValue()))
+            try body(&self, key)
             skipWhitespace()
             guard position < bytes.count else { throw failure("unexpected end of input in an object") }
             if bytes[position] == UInt8(ascii: ",") {
@@ -130,10 +220,53 @@ struct JSONParser {
             guard bytes[position] == UInt8(ascii: "}") else { throw failure("expected ',' or '}'") }
             position += 1
             depth -= 1
-            // In document order, so that of duplicate keys the last one wins.
-            let members = JSONObject(unsorted: Array(pendingMembers[firstMember...]))
-            pendingMembers.removeSubrange(firstMember...)
-            return .object(members)
+            return
+        }
+    }
+
+    /// Reads a value without building it, failing where `parseValue()` would. Numbers and literals cost nothing
+    /// to build, so they are parsed; strings are checked in place.
+    private mutating func skipValue() throws(JSONParseError) {
+        guard position < bytes.count else { throw failure("unexpected end of input") }
+        switch bytes[position] {
+        case UInt8(ascii: "{"):
+            try enter()
+            position += 1
+            try forEachMember(key: { parser throws(JSONParseError) in try parser.skipString() }) {
+                parser, _ throws(JSONParseError) in try parser.skipValue()
+            }
+        case UInt8(ascii: "["):
+            try enter()
+            position += 1
+            try forEachElement { parser throws(JSONParseError) in try parser.skipValue() }
+        case UInt8(ascii: "\""):
+            try skipString()
+        default:
+            _ = try parseValue()
+        }
+    }
+
+    /// Reads a string as `parseString()` does, failing alike, without making it (unless it holds an escape).
+    private mutating func skipString() throws(JSONParseError) {
+        let opening = position
+        let start = position + 1
+        var end = start
+        var allBits: UInt8 = 0
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            allBits |= byte
+            end += 1
+        }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else {
+            // The end of input, a control character or an escape: `parseString()` tells which, or unescapes.
+            position = opening
+            _ = try parseString()
+            return
+        }
+        position = end + 1
+        if allBits >= 0x80, (try? UTF8Span(validating: UnsafeBufferPointer(rebasing: bytes[start..<end]).span)) == nil {
+            throw failure("string is not valid UTF-8")
         }
     }
 
@@ -141,15 +274,24 @@ struct JSONParser {
         try enter()
         position += 1
         var elements: [JSONValue] = []
+        try forEachElement { parser throws(JSONParseError) in elements.append(try parser.parseValue()) }
+        return .array(elements)
+    }
+
+    /// Reads the elements of an array whose `[` was read (and `enter()`ed), each with `body`; the closing `]` is
+    /// read and the depth restored.
+    private mutating func forEachElement(_ body: (inout JSONParser) throws(JSONParseError) -> Void)
+        throws(JSONParseError)
+    {
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
             position += 1
             depth -= 1
-            return .array(elements)
+            return
         }
         while true {
             skipWhitespace()
-            elements.append(try parseValue())
+            try body(&self)
             skipWhitespace()
             guard position < bytes.count else { throw failure("unexpected end of input in an array") }
             if bytes[position] == UInt8(ascii: ",") {
@@ -159,7 +301,7 @@ struct JSONParser {
             guard bytes[position] == UInt8(ascii: "]") else { throw failure("expected ',' or ']'") }
             position += 1
             depth -= 1
-            return .array(elements)
+            return
         }
     }
 

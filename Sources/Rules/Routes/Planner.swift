@@ -110,6 +110,21 @@ extension RouteConfig {
         return roots
     }
 
+    /// What of a JSON body the route's templates read (its rules' conditions, its actions, `subject` and
+    /// `dedupe`): planning gives the same plan for a body parsed keeping only this.
+    public var bodyProjection: JSONProjection {
+        var projection = JSONProjection.nothing
+        subject?.includeBodyPaths(in: &projection)
+        dedupe?.includeBodyPaths(in: &projection)
+        for rule in rules {
+            rule.when?.includeBodyPaths(in: &projection)
+            for action in rule.actions {
+                for template in action.input.values.flatMap(\.templates) { template.includeBodyPaths(in: &projection) }
+            }
+        }
+        return projection
+    }
+
     /// What the route's templates read for `input`: its request, the event (`id`, `received_at`, `route`), and
     /// `now` standing for the arrival time.
     ///

@@ -86,6 +86,11 @@ public struct Template: Sendable, Hashable {
         }
     }
 
+    /// Adds to `projection` what of the request body the template reads (`JSONProjection`).
+    public func includeBodyPaths(in projection: inout JSONProjection) {
+        for case .expression(let node) in segments { node.includeBodyPaths(in: &projection) }
+    }
+
     /// The template's value for one event.
     ///
     /// Missing paths are null, never an error. Throws only when a `required` or `email` filter refuses its

@@ -42,6 +42,11 @@ public struct TemplateExpression: Sendable, Hashable {
         self.roots = source.roots
     }
 
+    /// Adds to `projection` what of the request body the expression reads (`JSONProjection`).
+    public func includeBodyPaths(in projection: inout JSONProjection) {
+        node.includeBodyPaths(in: &projection)
+    }
+
     /// The expression's value for one event; see `Template.evaluate(in:)`.
     public func evaluate(in context: TemplateContext) throws(TemplateEvaluationError) -> JSONValue {
         try TemplateEvaluator(context: context).value(of: node)

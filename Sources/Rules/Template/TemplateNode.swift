@@ -36,6 +36,44 @@ struct TemplateNode: Sendable, Hashable {
         height = 1 + (children.map(\.height).max() ?? 0)
     }
 
+    /// Adds to `projection` what of the request body this node reads: the value at the end of each plain path
+    /// under `body`, whole (up to its first index: an array is kept whole), and the whole body when a key into
+    /// it is computed.
+    func includeBodyPaths(in projection: inout JSONProjection) {
+        if let path = simplePath {
+            if path.root == .body { projection.include(Self.leadingNames(path.keys)) }
+            return
+        }
+        switch kind {
+        case .literal, .root:
+            break
+        case .list(let elements):
+            for element in elements { element.includeBodyPaths(in: &projection) }
+        case .member(let base, let key):
+            // A computed key: everything under the base may be read.
+            if let path = base.simplePath {
+                if path.root == .body { projection.include(Self.leadingNames(path.keys)) }
+            } else {
+                base.includeBodyPaths(in: &projection)
+            }
+            key.includeBodyPaths(in: &projection)
+        case .negate(let operand), .not(let operand):
+            operand.includeBodyPaths(in: &projection)
+        case .binary(_, let left, let right):
+            left.includeBodyPaths(in: &projection)
+            right.includeBodyPaths(in: &projection)
+        case .conditional(let condition, let then, let otherwise):
+            for child in [condition, then, otherwise] { child.includeBodyPaths(in: &projection) }
+        case .filter(let call):
+            for child in [call.input] + call.arguments { child.includeBodyPaths(in: &projection) }
+        }
+    }
+
+    /// The keys of a path up to the first that is not a name (an index).
+    private static func leadingNames(_ keys: [JSONValue]) -> [String] {
+        Array(keys.lazy.prefix { $0.stringValue != nil }.compactMap(\.stringValue))
+    }
+
     /// The root and literal keys of a plain path (`form.email`, `body.items[0]`), nil for anything else.
     var simplePath: (root: TemplateRoot, keys: [JSONValue])? {
         switch kind {
