@@ -85,6 +85,46 @@ import Testing
         let event = try Self.accept(on: route)
         #expect(event.plan.steps[0].input["title"] == .json("reads-event e1 at 2026-12-04T09:30:00Z"))
     }
+
+    /// A Stripe route builds only the body members its templates read, and still finds Stripe's event id (the
+    /// default dedupe key) in a member no template reads.
+    @Test func aSignedWebhookKeepsWhatItsTemplatesReadAndTheProvidersEventID() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("route-intake-\(UUID()).yaml")
+        try Data(
+            """
+            routes:
+              - name: stripe
+                path: /hooks/stripe
+                kind: webhook
+                signature: {preset: stripe, secret: whsec_test}
+                rules:
+                  - name: paid
+                    when: "body.type == 'checkout.session.completed'"
+                    actions:
+                      - task.create:
+                          title: "Invoice {{ body.data.object.id }}"
+            """.utf8
+        ).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let route = try #require(try DealhookConfig.load(file: file.path, environment: [:]).routes.first)
+        let body = Array(
+            #"{"id":"evt_9","type":"checkout.session.completed","data":{"object":{"id":"cs_7","lines":[1,2]}},"x":{}}"#
+                .utf8)
+        let time = 1_796_376_600
+        let signature = Hex.encode(
+            HMAC.authenticationCode(for: Array("\(time).".utf8) + body, key: Array("whsec_test".utf8), using: .sha256))
+        let request = HTTPRequest(
+            head: HTTPRequestHead(
+                method: "POST", target: route.path, version: .http1_1,
+                headers: ["Content-Type": "application/json", "Stripe-Signature": "t=\(time),v1=\(signature)"]),
+            body: body)
+        let decision = RouteIntake(route: route).process(
+            request, context: HTTPRequestContext(remoteAddress: "127.0.0.1", receivedAt: 0), eventID: "e1",
+            receivedAt: Date(timeIntervalSince1970: TimeInterval(time)))
+        guard case .accept(let event) = decision else { throw RouteIntakeTestError.notAccepted }
+        #expect(event.dedupeKey == "evt_9")
+        #expect(event.plan.steps.map { $0.input["title"] } == [.json("Invoice cs_7")])
+    }
 }
 
 private enum RouteIntakeTestError: Error {
