@@ -21,7 +21,8 @@ public enum Hex {
         return Array(text.utf8).withUnsafeBufferPointer { decode(utf8: $0) }
     }
 
-    private static func decode(utf8: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    /// The bytes of hex text given as its UTF-8 bytes; nil as for `decode(_:)`.
+    public static func decode(utf8: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard utf8.count % 2 == 0 else { return nil }
         var bytes = [UInt8]()
         bytes.reserveCapacity(utf8.count / 2)
