@@ -28,13 +28,9 @@ public struct TemplateContext: Sendable {
     public var steps: JSONValue
     /// The time `now` stands for, in whole seconds since 1970-01-01T00:00:00Z. The planner sets it to the
     /// event's arrival, so that evaluating the same event twice gives the same values.
-    public var now: Int64 {
-        didSet { nowText = Self.text(of: now) }
-    }
+    public var now: Int64
 
     private var lowercasedHeaders: JSONValue
-    /// `now` as RFC 3339 text, written once rather than at every read.
-    private var nowText: JSONValue
 
     public init(
         form: JSONValue = .null, body: JSONValue = .null, query: JSONValue = .null, headers: JSONValue = .null,
@@ -47,7 +43,6 @@ public struct TemplateContext: Sendable {
         self.event = event
         self.steps = steps
         self.now = now
-        self.nowText = Self.text(of: now)
     }
 
     /// The value a root stands for.
@@ -59,7 +54,9 @@ public struct TemplateContext: Sendable {
         case .headers: lowercasedHeaders
         case .event: event
         case .steps: steps
-        case .now: nowText
+        // Written when read: the time filters take `now` as a number (`TemplateEvaluator.seconds(of:)`), and
+        // most templates read it only through them.
+        case .now: Self.text(of: now)
         }
     }
 

@@ -4,6 +4,17 @@ extension TemplateEvaluator {
     /// Applies a filter. A filter given null, or a value it cannot apply to, gives null (so that `default` can
     /// catch it); only `required` and `email` fail the event.
     func apply(_ call: TemplateFilterCall, at location: SourceLocation) throws(TemplateEvaluationError) -> JSONValue {
+        switch call.filter {
+        case .date:
+            let seconds = try seconds(of: call.input)
+            let format = try firstArgument(of: call).stringValue
+            guard let seconds, let format else { return .null }
+            return TemplateTime.format(seconds, format).map(JSONValue.string) ?? .null
+        case .addDays, .addHours, .addWorkingDays:
+            return try moved(by: call).flatMap(TemplateTime.format(unixSeconds:)).map(JSONValue.string) ?? .null
+        default:
+            break
+        }
         let input = try value(of: call.input)
         var arguments: [JSONValue] = []
         // `default` evaluates its fallback only when it is needed.
@@ -78,22 +89,8 @@ extension TemplateEvaluator {
             var divisor = 1.0
             for _ in 0..<decimals { divisor *= 10 }
             return Self.finite(minor / divisor)
-        case .date:
-            guard let seconds = TemplateTime.seconds(from: input), let format = argument(0).stringValue else {
-                return .null
-            }
-            return TemplateTime.format(seconds, format).map(JSONValue.string) ?? .null
-        case .addDays, .addHours, .addWorkingDays:
-            guard let seconds = TemplateTime.seconds(from: input), let count = argument(0).intValue,
-                abs(count) <= TemplateLimits.maximumDayOffset * (call.filter == .addHours ? 24 : 1)
-            else { return .null }
-            let moved: Int64?
-            switch call.filter {
-            case .addDays: moved = seconds + Int64(count) * 86_400
-            case .addHours: moved = seconds + Int64(count) * 3_600
-            default: moved = TemplateTime.adding(workingDays: count, to: seconds)
-            }
-            return moved.flatMap(TemplateTime.format(unixSeconds:)).map(JSONValue.string) ?? .null
+        case .date, .addDays, .addHours, .addWorkingDays:
+            preconditionFailure("time filters are applied above")
         case .json:
             let bytes = input.jsonBytes
             guard bytes.count <= TemplateLimits.maximumTextLength else { throw Self.textLimitError(at: location) }
@@ -102,6 +99,43 @@ extension TemplateEvaluator {
             guard let text = Self.text(input), let regex = call.regex else { return .bool(false) }
             return .bool(regex.matches(text))
         }
+    }
+
+    /// The time `node` stands for, in seconds, as the time filters read it (`TemplateTime.seconds(from:)`); nil
+    /// for a value that is no time. `now` and the `add_*` filters give theirs without being written out as text
+    /// and read back, which is all `now | add_working_days(1) | date('%Y-%m-%d')` would otherwise do twice.
+    private func seconds(of node: TemplateNode) throws(TemplateEvaluationError) -> Int64? {
+        switch node.kind {
+        case .root(.now):
+            return TemplateTime.range.contains(context.now) ? context.now : nil
+        case .filter(let call)
+        where call.filter == .addDays || call.filter == .addHours || call.filter == .addWorkingDays:
+            return try moved(by: call)
+        default:
+            return TemplateTime.seconds(from: try value(of: node))
+        }
+    }
+
+    /// The time an `add_days`, `add_hours` or `add_working_days` call gives, in seconds; nil where it gives null.
+    private func moved(by call: TemplateFilterCall) throws(TemplateEvaluationError) -> Int64? {
+        let seconds = try seconds(of: call.input)
+        let count = try firstArgument(of: call).intValue
+        guard let seconds, let count, abs(count) <= TemplateLimits.maximumDayOffset * (call.filter == .addHours ? 24 : 1)
+        else { return nil }
+        let moved: Int64? =
+            switch call.filter {
+            case .addDays: seconds + Int64(count) * 86_400
+            case .addHours: seconds + Int64(count) * 3_600
+            default: TemplateTime.adding(workingDays: count, to: seconds)
+            }
+        // What writing it out and reading it back would give: nothing outside the years text can hold.
+        return moved.flatMap { TemplateTime.range.contains($0) ? $0 : nil }
+    }
+
+    /// The value of a call's first argument; null when it has none.
+    private func firstArgument(of call: TemplateFilterCall) throws(TemplateEvaluationError) -> JSONValue {
+        guard let first = call.arguments.first else { return .null }
+        return try value(of: first)
     }
 
     /// What `required` refuses: null, text that is empty or only whitespace, an empty list or object.

@@ -5,7 +5,7 @@ import JSON
 public enum TemplateTime {
     private static let secondsPerDay: Int64 = 86_400
     /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
-    private static let range: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+    static let range: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
 
     private static let weekdayNames = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
     private static let monthNames = [

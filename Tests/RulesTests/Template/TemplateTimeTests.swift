@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 import Testing
 
@@ -86,6 +87,27 @@ import Testing
     ])
     func dateArithmetic(text: String, expected: JSONValue) throws {
         #expect(try evaluate(text) == expected)
+    }
+
+    /// `now` and the `add_*` filters hand their time to the next time filter as a number: the same values as
+    /// through their text (`now | string` is read back from text), errors and nulls included.
+    @Test(arguments: [
+        "now | date('%F %T')", "now | add_working_days(1) | date('%Y-%m-%d')", "now | add_days(-3) | add_hours(5)",
+        "now | add_hours(30) | add_working_days(-2) | date('%a %j')", "now | add_days(100001) | date('%F')",
+        "now | add_days(form.name)", "now | add_working_days(2)",
+    ])
+    func timeChainsGiveWhatTheirTextGives(text: String) throws {
+        let throughText = text.replacingOccurrences(of: "now", with: "(now | string)")
+        #expect(try evaluate(text) == evaluate(throughText))
+        for now: Int64 in [-62_135_596_800, 253_402_300_799, 253_402_300_800, -62_135_596_801] {
+            let context = TemplateContext(form: ["name": "x"], now: now)
+            #expect(try evaluate(text, context) == evaluate(throughText, context), "now \(now)")
+        }
+    }
+
+    @Test func aTimeFilterStillEvaluatesItsArgumentWhenItsInputIsNoTime() {
+        #expect(throws: TemplateEvaluationError.self) { try evaluate("form.missing | add_days(form.none | required)") }
+        #expect(throws: TemplateEvaluationError.self) { try evaluate("form.missing | date(form.none | required)") }
     }
 
     @Test func workingDaysAgreeWithCountingDayByDay() {
