@@ -24,14 +24,16 @@ public struct HTTPRequestHead: Sendable, Equatable {
 
     /// The path part of the target, without the query.
     public var path: Substring {
-        if let mark = target.firstIndex(of: "?") { return target[..<mark] }
+        // Searched as bytes: `?` is ASCII, so its index is a character boundary, and a search by `Character`
+        // would break the whole target into grapheme clusters on the way (thousands of instructions a request).
+        if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) { return target[..<mark] }
         return target[...]
     }
 
     /// The query part of the target after `?`, or nil when there is none.
     public var query: Substring? {
-        guard let mark = target.firstIndex(of: "?") else { return nil }
-        return target[target.index(after: mark)...]
+        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return nil }
+        return target[target.utf8.index(after: mark)...]
     }
 
     /// Whether the connection stays open after this request's response (RFC 9112 §9.3).
