@@ -1,10 +1,19 @@
 import Foundation
+import JSON
 import Synchronization
 import Testing
 
 @testable import Queue
 
 @Suite struct AppendTests {
+    /// The `headers` column is `[["name","value"],…]`, as `JSONValue` writes it.
+    @Test func headersAreStoredAsJSONPairs() {
+        let headers = [Header(name: "X-Note", value: "na\u{EF}ve \"q\"\\\u{1}"), Header(name: "X-Empty", value: "")]
+        let expected = JSONValue.array(headers.map { .array([.string($0.name), .string($0.value)]) }).jsonText
+        #expect(SQLiteEventStore.encode(headers) == expected)
+        #expect(SQLiteEventStore.encode([]) == "[]")
+    }
+
     @Test func appendedEventsReadBackByteForByte() throws {
         try withStore { store, clock throws in
             let everyByte = (0...255).map { UInt8($0) } + [0, 0]

@@ -188,8 +188,19 @@ extension SQLiteEventStore {
         checkpoints.add(1, ordering: .relaxed)
     }
 
+    /// `headers` as the JSON the `headers` column holds, `[["name","value"],…]`, written straight from them.
     static func encode(_ headers: [Header]) -> String {
-        JSONValue.array(headers.map { .array([.string($0.name), .string($0.value)]) }).jsonText
+        var json: [UInt8] = [UInt8(ascii: "[")]
+        json.reserveCapacity(headers.count * 64 + 2)
+        for (index, header) in headers.enumerated() {
+            JSONValue.appendJSONLiteral(index == 0 ? "[" : ",[", to: &json)
+            JSONValue.appendJSONString(header.name, to: &json)
+            json.append(UInt8(ascii: ","))
+            JSONValue.appendJSONString(header.value, to: &json)
+            json.append(UInt8(ascii: "]"))
+        }
+        json.append(UInt8(ascii: "]"))
+        return String(decoding: json, as: UTF8.self)
     }
 }
 
