@@ -66,6 +66,17 @@ struct DeliveryEndToEndTests {
         func metrics() throws -> String {
             try http.execute(HTTPClientRequest(url: base + "/metrics")).bodyText
         }
+
+        /// The metrics once they contain every one of `lines`, or after 15 s: the sandbox holds a step's objects a
+        /// moment before Dealhook has read its answer, marked the event done and counted it.
+        func metrics(once lines: [String]) throws -> String {
+            let deadline = Date().addingTimeInterval(15)
+            while true {
+                let text = try metrics()
+                if lines.allSatisfy(text.contains) || Date() > deadline { return text }
+                usleep(50_000)
+            }
+        }
     }
 
     static func stripeHeaders(for body: String, secret: String = stripeSecret) -> HTTPHeaders {
@@ -104,7 +115,9 @@ struct DeliveryEndToEndTests {
         #expect(afterPayment["activities"] == 1)
         let won = try running.api("/deals?contact_email=ana%40example.com")
         #expect(won[0]?["stage_id"] == "stage_sales_won")
-        let metrics = try running.metrics()
+        let metrics = try running.metrics(once: [
+            #"dealhook_deliveries_total{outcome="delivered"} 2"#, #"dealhook_queue_events{status="done"} 2"#,
+        ])
         #expect(metrics.contains(#"dealhook_intake_requests_total{route="website-contact",outcome="accepted"} 1"#))
         #expect(metrics.contains(#"dealhook_deliveries_total{outcome="delivered"} 2"#))
         #expect(
