@@ -7,19 +7,11 @@
 /// dictionary's would.
 public struct JSONObject: Sendable, Hashable {
     /// One member. A struct rather than a tuple so that the storage is `Hashable` and cheap to destroy.
-    @usableFromInline
     struct Member: Sendable, Hashable {
-        @usableFromInline var key: String
-        @usableFromInline var value: JSONValue
-
-        @usableFromInline
-        init(key: String, value: JSONValue) {
-            self.key = key
-            self.value = value
-        }
+        var key: String
+        var value: JSONValue
     }
 
-    @usableFromInline
     var members: [Member]
 
     /// An empty object.
@@ -125,7 +117,6 @@ public struct JSONObject: Sendable, Hashable {
     }
 
     /// Where `key` is, or would be inserted.
-    @usableFromInline
     func position(of key: String) -> (index: Int, found: Bool) {
         var low = 0
         var high = members.count

@@ -21,13 +21,18 @@ import Testing
             kept
                 == [
                     "type": "paid",
-                    "data": ["object": ["customer": ["email": "ada@example.com", "name": "Ada"], "lines": [["sku": "a"], ["sku": "b"]]]],
+                    "data": [
+                        "object": [
+                            "customer": ["email": "ada@example.com", "name": "Ada"], "lines": [["sku": "a"], ["sku": "b"]],
+                        ]
+                    ],
                 ])
     }
 
     @Test func keepsWhatAPlainParseGivesAtEachKeptPath() throws {
         let whole = try JSONValue(parsing: Self.document)
-        let kept = try Self.parsed(keeping: [["escaped"], ["data", "object", "note"], ["request"], ["n"], ["missing", "x"]])
+        let kept = try Self.parsed(
+            keeping: [["escaped"], ["data", "object", "note"], ["request"], ["n"], ["missing", "x"]])
         #expect(kept["escaped"] == whole["escaped"])
         #expect(kept["data"]?["object"]?["note"] == whole["data"]?["object"]?["note"])
         #expect(kept["request"] == whole["request"])
@@ -48,7 +53,8 @@ import Testing
         var projection = JSONProjection.nothing
         projection.include(["list", "x"])
         projection.include(["text", "y"])
-        let kept = try JSONValue(parsing: Array(#"{"list": [1, {"x": 2}], "text": "t", "other": 3}"#.utf8), keeping: projection)
+        let text = #"{"list": [1, {"x": 2}], "text": "t", "other": 3}"#
+        let kept = try JSONValue(parsing: Array(text.utf8), keeping: projection)
         #expect(kept == ["list": [1, ["x": 2]], "text": "t"])
         #expect(try JSONValue(parsing: Array("[1, 2]".utf8), keeping: projection) == [1, 2])
     }

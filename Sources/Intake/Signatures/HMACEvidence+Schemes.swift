@@ -8,8 +8,8 @@ extension HMACEvidence {
         keys: (timestamp: String, signature: String), joiner: String
     ) -> Result<HMACEvidence, SignatureFailure> {
         guard let value = request.headers[header] else { return .failure(.missingHeader(header)) }
-        // The header is ASCII by every provider's spec: read as bytes in place (as the `utf8` view's generic
-        // searches, it cost more than the rest of the scheme but the HMAC).
+        // The header is ASCII by every provider's spec: read as bytes in place. Searched through the `utf8` view's
+        // generic algorithms, it cost more than all the rest of the scheme but the HMAC.
         var timestampText: String?
         var signatures: [[UInt8]] = []
         var sawSignature = false

@@ -120,8 +120,8 @@ extension TemplateEvaluator {
     private func moved(by call: TemplateFilterCall) throws(TemplateEvaluationError) -> Int64? {
         let seconds = try seconds(of: call.input)
         let count = try firstArgument(of: call).intValue
-        guard let seconds, let count, abs(count) <= TemplateLimits.maximumDayOffset * (call.filter == .addHours ? 24 : 1)
-        else { return nil }
+        let limit = TemplateLimits.maximumDayOffset * (call.filter == .addHours ? 24 : 1)
+        guard let seconds, let count, abs(count) <= limit else { return nil }
         let moved: Int64? =
             switch call.filter {
             case .addDays: seconds + Int64(count) * 86_400
