@@ -165,15 +165,8 @@ struct JSONParser {
     private mutating func keptMember(of kept: [JSONProjection.Member]) throws(JSONParseError) -> Int? {
         let opening = position
         let start = position + 1
-        var end = start
-        var allBits: UInt8 = 0
-        while end < bytes.count {
-            let byte = bytes[end]
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-            allBits |= byte
-            end += 1
-        }
-        guard end < bytes.count, bytes[end] == UInt8(ascii: "\""), allBits < 0x80 else {
+        let (end, isASCII) = plainRun(from: start)
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\""), isASCII else {
             position = opening
             let key = try parseString()
             return kept.firstIndex { $0.key == key }
@@ -250,14 +243,7 @@ struct JSONParser {
     private mutating func skipString() throws(JSONParseError) {
         let opening = position
         let start = position + 1
-        var end = start
-        var allBits: UInt8 = 0
-        while end < bytes.count {
-            let byte = bytes[end]
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-            allBits |= byte
-            end += 1
-        }
+        let (end, isASCII) = plainRun(from: start)
         guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else {
             // The end of input, a control character or an escape: `parseString()` tells which, or unescapes.
             position = opening
@@ -265,7 +251,7 @@ struct JSONParser {
             return
         }
         position = end + 1
-        if allBits >= 0x80, (try? UTF8Span(validating: UnsafeBufferPointer(rebasing: bytes[start..<end]).span)) == nil {
+        if !isASCII, (try? UTF8Span(validating: UnsafeBufferPointer(rebasing: bytes[start..<end]).span)) == nil {
             throw failure("string is not valid UTF-8")
         }
     }
@@ -351,13 +337,10 @@ struct JSONParser {
         return .number(number)
     }
 
-    /// Parses a string from its opening quote. An invalid UTF-8 sequence is reported only once the closing quote
-    /// is reached, at the offset just past that quote; errors met on the way (a control character, a bad escape,
-    /// the end of input) take precedence.
-    private mutating func parseString() throws(JSONParseError) -> String {
-        let start = position + 1
-        // Most strings hold no escape: find the closing quote and make the String straight from the bytes between.
-        // (A local index, so that the loop keeps it in a register.)
+    /// The bytes of a string from `start` (just past its opening quote) that need no unescaping: where they end (at
+    /// the closing quote, an escape, a control character or the end of input) and whether all of them are ASCII.
+    /// Most strings are one such run. (A local index, so that the loop keeps it in a register.)
+    private func plainRun(from start: Int) -> (end: Int, isASCII: Bool) {
         var end = start
         var allBits: UInt8 = 0
         while end < bytes.count {
@@ -366,10 +349,20 @@ struct JSONParser {
             allBits |= byte
             end += 1
         }
+        return (end, allBits < 0x80)
+    }
+
+    /// Parses a string from its opening quote. An invalid UTF-8 sequence is reported only once the closing quote
+    /// is reached, at the offset just past that quote; errors met on the way (a control character, a bad escape,
+    /// the end of input) take precedence.
+    private mutating func parseString() throws(JSONParseError) -> String {
+        let start = position + 1
+        // Most strings hold no escape: find the closing quote and make the String straight from the bytes between.
+        let (end, isASCII) = plainRun(from: start)
         position = end
         guard position < bytes.count else { throw failure("unterminated string") }
         if bytes[position] == UInt8(ascii: "\"") {
-            let text = Self.makeString(UnsafeBufferPointer(rebasing: bytes[start..<position]), isASCII: allBits < 0x80)
+            let text = Self.makeString(UnsafeBufferPointer(rebasing: bytes[start..<position]), isASCII: isASCII)
             position += 1
             guard let text else { throw failure("string is not valid UTF-8") }
             return text
