@@ -37,9 +37,10 @@ import Testing
                       title: "{{ event.route }} {{ event.id }} at {{ event.received_at }}"
         """
 
-    static func routes() throws -> [RouteConfig] {
+    /// The routes of config text `text` (default: `config`), loaded from a file as `serve` loads them.
+    static func routes(_ text: String = config) throws -> [RouteConfig] {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("route-intake-\(UUID()).yaml")
-        try Data(config.utf8).write(to: file)
+        try Data(text.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         return try DealhookConfig.load(file: file.path, environment: [:]).routes
     }
@@ -89,24 +90,22 @@ import Testing
     /// A Stripe route builds only the body members its templates read, and still finds Stripe's event id (the
     /// default dedupe key) in a member no template reads.
     @Test func aSignedWebhookKeepsWhatItsTemplatesReadAndTheProvidersEventID() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("route-intake-\(UUID()).yaml")
-        try Data(
-            """
-            routes:
-              - name: stripe
-                path: /hooks/stripe
-                kind: webhook
-                signature: {preset: stripe, secret: whsec_test}
-                rules:
-                  - name: paid
-                    when: "body.type == 'checkout.session.completed'"
-                    actions:
-                      - task.create:
-                          title: "Invoice {{ body.data.object.id }}"
-            """.utf8
-        ).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let route = try #require(try DealhookConfig.load(file: file.path, environment: [:]).routes.first)
+        let route = try #require(
+            try Self.routes(
+                """
+                routes:
+                  - name: stripe
+                    path: /hooks/stripe
+                    kind: webhook
+                    signature: {preset: stripe, secret: whsec_test}
+                    rules:
+                      - name: paid
+                        when: "body.type == 'checkout.session.completed'"
+                        actions:
+                          - task.create:
+                              title: "Invoice {{ body.data.object.id }}"
+                """
+            ).first)
         let body = Array(
             #"{"id":"evt_9","type":"checkout.session.completed","data":{"object":{"id":"cs_7","lines":[1,2]}},"x":{}}"#
                 .utf8)

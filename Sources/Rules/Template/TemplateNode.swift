@@ -40,10 +40,7 @@ struct TemplateNode: Sendable, Hashable {
     /// under `body`, whole (up to its first index: an array is kept whole), and the whole body when a key into
     /// it is computed.
     func includeBodyPaths(in projection: inout JSONProjection) {
-        if let path = simplePath {
-            if path.root == .body { projection.include(Self.leadingNames(path.keys)) }
-            return
-        }
+        if let path = simplePath { return Self.include(path, in: &projection) }
         switch kind {
         case .literal, .root:
             break
@@ -52,7 +49,7 @@ struct TemplateNode: Sendable, Hashable {
         case .member(let base, let key):
             // A computed key: everything under the base may be read.
             if let path = base.simplePath {
-                if path.root == .body { projection.include(Self.leadingNames(path.keys)) }
+                Self.include(path, in: &projection)
             } else {
                 base.includeBodyPaths(in: &projection)
             }
@@ -69,9 +66,10 @@ struct TemplateNode: Sendable, Hashable {
         }
     }
 
-    /// The keys of a path up to the first that is not a name (an index).
-    private static func leadingNames(_ keys: [JSONValue]) -> [String] {
-        Array(keys.lazy.prefix { $0.stringValue != nil }.compactMap(\.stringValue))
+    /// Keeps the value at `path` whole when it is under `body`: up to its first key that is not a name (an index).
+    private static func include(_ path: (root: TemplateRoot, keys: [JSONValue]), in projection: inout JSONProjection) {
+        guard path.root == .body else { return }
+        projection.include(Array(path.keys.lazy.prefix { $0.stringValue != nil }.compactMap(\.stringValue)))
     }
 
     /// The root and literal keys of a plain path (`form.email`, `body.items[0]`), nil for anything else.
