@@ -1,6 +1,11 @@
 import CSQLite
 import CSQLiteGather
 
+/// Process-wide SQLite settings, made once before the first connection opens (SQLite refuses them afterwards).
+private let sqliteConfigured: Void = {
+    _ = dealhook_sqlite_disable_memory_statistics()
+}()
+
 /// One SQLite connection with its cache of prepared statements. Not thread-safe: its owner serializes use (the
 /// store's writer lock, or the reader lock).
 final class SQLiteConnection {
@@ -18,6 +23,7 @@ final class SQLiteConnection {
         if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
         // Each connection is used by one thread at a time under the store's own locks.
         flags |= SQLITE_OPEN_NOMUTEX
+        _ = sqliteConfigured
         let vfs = gathersLogWrites && dealhook_gather_vfs_register() == SQLITE_OK ? DEALHOOK_GATHER_VFS_NAME : nil
         var opened: OpaquePointer?
         let code = sqlite3_open_v2(path, &opened, flags, vfs)
