@@ -37,4 +37,19 @@ import Testing
             #expect(after != id, "once the first event is purged, the key is free again")
         }
     }
+
+    @Test func discardingAnEventFreesItsKey() throws {
+        try withStore { store, clock throws in
+            func append() throws -> EventID {
+                try store.append([
+                    NewEvent(route: "stripe", receivedAt: clock.now, body: [], plan: [], dedupeKey: "evt_9")
+                ])[0]
+            }
+            let id = try append()
+            #expect(try store.discard(id))
+            let after = try append()
+            #expect(after != id, "a repeat after the operator discarded the event is a new event")
+            #expect(try append() == after)
+        }
+    }
 }

@@ -11,7 +11,7 @@ import Testing
         try withStore { store, _ throws in
             let connection = try SQLiteConnection(path: store.path, create: false)
             for sql in [
-                AppendStatements.insertEventSQL, AppendStatements.claimKeySQL,
+                AppendStatements.insertEventSQL,
                 "UPDATE events SET status = 'done', finished_at = ?2, due_at = NULL WHERE seq = ?1",
                 "UPDATE events SET status = 'retrying', due_at = ?2 WHERE seq = ?1",
             ] {
@@ -67,7 +67,8 @@ import Testing
             "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events' ORDER BY name")
         #expect(
             indexes == [
-                "events_done", "events_due", "events_status_route", "events_subject", "sqlite_autoindex_events_1",
+                "events_dedupe", "events_done", "events_due", "events_status_route", "events_subject",
+                "sqlite_autoindex_events_1",
             ])
         #expect(try connection.texts("PRAGMA integrity_check") == ["ok"])
         #expect(store.pendingCount() == 4)
@@ -87,5 +88,40 @@ import Testing
         } catch {
             #expect(error.message.contains("CHECK"))
         }
+    }
+
+    /// A version-5 queue keeps its deduplication keys in `dedupe`; version 6 moves each one whose event is still
+    /// stored into that event's row, so a repeat is still answered with the first id, and drops the others.
+    @Test func aVersionFiveQueueKeepsTheKeysOfItsStoredEvents() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let generator = EventID.Generator()
+        let ids = (0..<3).map { generator.next(at: Timestamp(millisecondsSinceEpoch: 1_000 + Int64($0))).text }
+        do {
+            let connection = try SQLiteConnection(path: directory.queuePath)
+            for version in 0..<5 { try connection.execute(SQLiteSchema.migrations[version]) }
+            try connection.execute("PRAGMA user_version = 5; PRAGMA application_id = \(SQLiteSchema.applicationID)")
+            // ids[2]'s event was discarded: its key outlived it in `dedupe`.
+            try connection.execute(
+                """
+                INSERT INTO events (id, route, received_at, subject, headers, body, plan, status, due_at) VALUES
+                ('\(ids[0])', 'stripe', 1000, NULL, '[]', x'61', x'7b7d', 'pending', 1000),
+                ('\(ids[1])', 'paddle', 1001, NULL, '[]', x'62', x'7b7d', 'done', NULL);
+                INSERT INTO dedupe (route, key, event_id, created_at) VALUES
+                ('stripe', 'evt_1', '\(ids[0])', 1000), ('paddle', 'evt_1', '\(ids[1])', 1001),
+                ('stripe', 'evt_2', '\(ids[2])', 1002);
+                """)
+        }
+        let store = try SQLiteEventStore(path: directory.queuePath)
+        defer { store.close() }
+        func append(_ key: String, route: String = "stripe") throws -> EventID {
+            try store.append([NewEvent(route: route, receivedAt: .now(), body: [], plan: [], dedupeKey: key)])[0]
+        }
+        #expect(try append("evt_1").text == ids[0])
+        #expect(try append("evt_1", route: "paddle").text == ids[1])
+        #expect(try append("evt_2").text != ids[2], "the key of an event no longer stored is free")
+        let connection = try SQLiteConnection(path: directory.queuePath, create: false)
+        #expect(try connection.integer("SELECT count(*) FROM sqlite_schema WHERE name = 'dedupe'") == 0)
+        #expect(try connection.texts("PRAGMA integrity_check") == ["ok"])
     }
 }

@@ -155,9 +155,12 @@ extension SQLiteEventStore {
         ids.reserveCapacity(request.events.count)
         for (event, headers) in zip(request.events, request.encodedHeaders) {
             let id = event.id ?? self.ids.next(at: now)
-            // Claiming the key first costs one b-tree search when it is new, the usual case.
-            if let key = event.dedupeKey, try !statements.claimKey(route: event.route, key: key, for: id, at: now) {
-                guard let first = try statements.firstEvent(route: event.route, key: key) else {
+            try statements.insertEvent.run([
+                .text(id.text), .text(event.route), .time(event.receivedAt), .optionalText(event.subject),
+                .text(headers), .blob(event.body), .blob(event.plan), .optionalText(event.dedupeKey),
+            ])
+            if let key = event.dedupeKey, !statements.inserted {
+                guard let first = try statements.event(route: event.route, dedupeKey: key) else {
                     throw StoreError(
                         .corrupt,
                         "dedupe key '\(key)' of route '\(event.route)' is held by a row whose event id cannot be read")
@@ -165,10 +168,6 @@ extension SQLiteEventStore {
                 ids.append(first)
                 continue
             }
-            try statements.insertEvent.run([
-                .text(id.text), .text(event.route), .time(event.receivedAt), .optionalText(event.subject),
-                .text(headers), .blob(event.body), .blob(event.plan),
-            ])
             inserted += 1
             ids.append(id)
         }
@@ -206,33 +205,30 @@ extension SQLiteEventStore {
 
 /// The statements of one append transaction, looked up in the connection's cache once per batch.
 struct AppendStatements {
+    /// Inserts an event, or nothing when its route already holds its dedupe key (`?8`): a new key, the usual case,
+    /// costs its index entry and nothing more.
     static let insertEventSQL = """
-        INSERT INTO events (id, route, received_at, subject, headers, body, plan, status, due_at, waiting)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?3, \(SQLiteEventStore.waitingOnAppendSQL))
+        INSERT INTO events (id, route, received_at, subject, headers, body, plan, status, due_at, waiting, dedupe_key)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?3, \(SQLiteEventStore.waitingOnAppendSQL), ?8)
+        ON CONFLICT (route, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
         """
-    static let claimKeySQL = "INSERT OR IGNORE INTO dedupe (route, key, event_id, created_at) VALUES (?1, ?2, ?3, ?4)"
 
     let insertEvent: SQLiteStatement
     private let connection: SQLiteConnection
-    private let claim: SQLiteStatement
     private let lookUp: SQLiteStatement
 
     init(_ connection: SQLiteConnection) throws(StoreError) {
         self.connection = connection
         insertEvent = try connection.statement(Self.insertEventSQL)
-        claim = try connection.statement(Self.claimKeySQL)
-        lookUp = try connection.statement("SELECT event_id FROM dedupe WHERE route = ?1 AND key = ?2")
+        lookUp = try connection.statement("SELECT id FROM events WHERE route = ?1 AND dedupe_key = ?2")
     }
 
-    /// Records `key` as event `id`'s; false when an earlier event has it.
-    func claimKey(route: String, key: String, for id: EventID, at time: Timestamp) throws(StoreError) -> Bool {
-        try claim.run([.text(route), .text(key), .text(id.text), .time(time)])
-        return connection.changes == 1
-    }
+    /// Whether the last run of `insertEvent` stored its event (false: its dedupe key was taken).
+    var inserted: Bool { connection.changes == 1 }
 
-    /// The event that holds `key`.
-    func firstEvent(route: String, key: String) throws(StoreError) -> EventID? {
-        let ids = try lookUp.query([.text(route), .text(key)]) { row throws(StoreError) in row.text(0) }
+    /// The event of `route` that holds `dedupeKey`.
+    func event(route: String, dedupeKey: String) throws(StoreError) -> EventID? {
+        let ids = try lookUp.query([.text(route), .text(dedupeKey)]) { row throws(StoreError) in row.text(0) }
         return ids.first?.flatMap(EventID.init)
     }
 }

@@ -162,13 +162,8 @@ extension SQLiteEventStore {
                 return connection.changes
             }
             total += deleted
-            if deleted < configuration.purgeBatchEvents {
-                // Deduplication keys are kept as long as the events they point to.
-                try write(wakes: false) { (connection) throws(StoreError) in
-                    try connection.statement("DELETE FROM dedupe WHERE created_at < ?1").run([.time(cutoff)])
-                }
-                return total
-            }
+            // Deduplication keys go with their events.
+            if deleted < configuration.purgeBatchEvents { return total }
         }
     }
 }

@@ -126,6 +126,17 @@ enum SQLiteSchema {
         CREATE INDEX events_status_route ON events (status, route, seq);
         CREATE INDEX events_done ON events (finished_at, seq) WHERE status = 'done';
         """,
+        // 6: an event's deduplication key is a column of its row, unique per route, rather than a row of its own
+        // in `dedupe`: an append writes one row and its indexes in one statement instead of two, and a key lives
+        // exactly as long as its event (purged with it, or freed when an operator discards it). Keys whose events
+        // are gone are dropped with the table.
+        """
+        ALTER TABLE events ADD COLUMN dedupe_key TEXT;  -- what identifies the request at its source
+        UPDATE events SET dedupe_key = dedupe.key
+        FROM dedupe WHERE dedupe.event_id = events.id AND dedupe.route = events.route;
+        DROP TABLE dedupe;
+        CREATE UNIQUE INDEX events_dedupe ON events (route, dedupe_key) WHERE dedupe_key IS NOT NULL;
+        """,
     ]
 
     static var currentVersion: Int64 { Int64(migrations.count) }
