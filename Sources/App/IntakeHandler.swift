@@ -42,7 +42,7 @@ struct IntakeHandler: Sendable {
         case .accept(let accepted):
             guard store.pendingCount() < maxPending else {
                 outcomes.increment(labels: [route, "overloaded"])
-                respond(unavailable("the queue holds \(maxPending) undelivered events (queue.max_pending); try again later"))
+                respond(Self.unavailable("the queue holds \(maxPending) undelivered events (queue.max_pending); try again later"))
                 return
             }
             let plan = accepted.plan
@@ -52,20 +52,26 @@ struct IntakeHandler: Sendable {
                 plan: plan.jsonBytes, id: id, dedupeKey: accepted.dedupeKey)
             let answer = accepted.answer
             store.append([event]) { [outcomes, logger] result in
-                switch result {
-                case .success(let stored):
-                    outcomes.increment(labels: [route, IntakeOutcome.accepted.label])
-                    respond(answer.response(eventID: stored.first?.text ?? id.text))
-                case .failure(let error):
-                    outcomes.increment(labels: [route, "store_failed"])
-                    logger.error("storing an event failed; answered 503", ["route": .string(route), "error": .string(error.description)])
-                    respond(unavailable("the event could not be stored: \(error.message)"))
+                // The queue's writer, which every append waits for, only hands the result over: the connection's
+                // event loop makes and writes the answer, and frees the request.
+                context.onConnectionThread {
+                    switch result {
+                    case .success(let stored):
+                        outcomes.increment(labels: [route, IntakeOutcome.accepted.label])
+                        respond(answer.response(eventID: stored.first?.text ?? id.text))
+                    case .failure(let error):
+                        outcomes.increment(labels: [route, "store_failed"])
+                        logger.error(
+                            "storing an event failed; answered 503",
+                            ["route": .string(route), "error": .string(error.description)])
+                        respond(Self.unavailable("the event could not be stored: \(error.message)"))
+                    }
                 }
             }
         }
     }
 
-    private func unavailable(_ detail: String) -> HTTPResponse {
+    private static func unavailable(_ detail: String) -> HTTPResponse {
         ProblemBody.response(
             status: .serviceUnavailable, detail: detail, headers: ["Retry-After": String(Self.retryAfterSeconds)])
     }

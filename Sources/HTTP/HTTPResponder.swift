@@ -20,9 +20,25 @@ public struct HTTPRequestContext: Sendable {
     /// Monotonic time at which the request head was complete, in nanoseconds (see `MonotonicClock`).
     public var receivedAt: UInt64
 
-    public init(remoteAddress: String, receivedAt: UInt64) {
+    /// Hands work to the thread that serves the request's connection (the server's event loop); nil runs it at
+    /// once, on the caller's thread.
+    private let connectionThread: (@Sendable (@escaping @Sendable () -> Void) -> Void)?
+
+    public init(
+        remoteAddress: String, receivedAt: UInt64,
+        connectionThread: (@Sendable (@escaping @Sendable () -> Void) -> Void)? = nil
+    ) {
         self.remoteAddress = remoteAddress
         self.receivedAt = receivedAt
+        self.connectionThread = connectionThread
+    }
+
+    /// Runs `work` on the thread that serves the request's connection, soon, or at once if there is none. For an
+    /// answer that another thread completes: that thread only hands it over, and the connection's thread, which
+    /// writes the response anyway, does the rest.
+    public func onConnectionThread(_ work: @escaping @Sendable () -> Void) {
+        guard let connectionThread else { return work() }
+        connectionThread(work)
     }
 }
 

@@ -234,7 +234,9 @@ final class HTTPConnection {
     }
 
     private func dispatch(_ request: HTTPRequest) {
-        let context = HTTPRequestContext(remoteAddress: remoteAddress, receivedAt: MonotonicClock.now())
+        let context = HTTPRequestContext(
+            remoteAddress: remoteAddress, receivedAt: MonotonicClock.now(),
+            connectionThread: { [loop] work in loop.execute(work) })
         let writer = HTTPResponseWriter(
             { [loop, fileDescriptor, id] response in
                 loop.execute { loop.deliver(response, fileDescriptor: fileDescriptor, connectionID: id) }
