@@ -174,17 +174,19 @@ extension SQLiteEventStore {
         return ids
     }
 
-    /// Runs a WAL checkpoint that truncates the WAL file, or a passive one if a reader is in the way.
+    /// Runs a WAL checkpoint that truncates the WAL file, or a passive one if a reader is in the way; not while
+    /// the checkpointer thread is copying (it would wait for it), and it cannot start meanwhile: only commits on
+    /// the writer connection, which this holds, start it.
     func checkpoint() {
         writer.withOptionalConnection { connection in
-            guard let connection else { return }
+            guard let connection, !checkpointer.isRunning else { return }
             // A reader in the way makes TRUNCATE give up after a short wait; PASSIVE then copies what it can.
-            if !connection.checkpoint(truncate: true, wait: .milliseconds(100)) {
+            if !connection.truncatingCheckpoint(wait: .milliseconds(100)) {
                 logger?.debug("queue checkpoint deferred by a reader", ["queue.path": .string(path)])
-                _ = connection.checkpoint(truncate: false, wait: .zero)
+                _ = connection.passiveCheckpoint()
             }
+            checkpoints.add(1, ordering: .relaxed)
         }
-        checkpoints.add(1, ordering: .relaxed)
     }
 
     /// `headers` as the JSON the `headers` column holds, `[["name","value"],…]`, written straight from them.

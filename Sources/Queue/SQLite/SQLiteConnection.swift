@@ -13,6 +13,7 @@ final class SQLiteConnection {
     let path: String
     private var statements: [String: SQLiteStatement] = [:]
     private var busyTimeoutMilliseconds: Int32 = 0
+    private var logSizeObserver: ((SQLiteConnection, Int) -> Void)?
 
     /// Opens (creating if `create`) the database at `path`; with `gathersLogWrites`, through the VFS that hands a
     /// commit's writes to the write-ahead log in one call (`CSQLiteGather`), as the queue's writer does.
@@ -41,6 +42,7 @@ final class SQLiteConnection {
     }
 
     deinit {
+        sqlite3_wal_hook(handle, nil, nil)
         statements.removeAll()
         sqlite3_close_v2(handle)
     }
@@ -73,13 +75,37 @@ final class SQLiteConnection {
         try self.statement(sql).query(bindings) { $0.int64(0) }.first ?? 0
     }
 
-    /// Checkpoints the WAL into the database file, waiting at most `wait` for readers; with `truncate`, also
-    /// cuts the WAL file to zero length. Returns whether the checkpoint completed.
-    func checkpoint(truncate: Bool, wait: Duration) -> Bool {
+    /// Checkpoints the whole WAL into the database file and cuts the WAL file to zero length, waiting at most
+    /// `wait` for readers. Returns whether the checkpoint completed.
+    func truncatingCheckpoint(wait: Duration) -> Bool {
         sqlite3_busy_timeout(handle, Int32(wait.wholeMilliseconds))
         defer { sqlite3_busy_timeout(handle, busyTimeoutMilliseconds) }
-        let mode = truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE
-        return sqlite3_wal_checkpoint_v2(handle, nil, mode, nil, nil) == SQLITE_OK
+        return sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_TRUNCATE, nil, nil) == SQLITE_OK
+    }
+
+    /// Copies what it can of the WAL into the database file without waiting for anyone (`PASSIVE`). Returns the
+    /// number of the log's pages now copied, or nil if the checkpoint failed (another one is running, an I/O
+    /// error).
+    func passiveCheckpoint() -> Int? {
+        var copied: Int32 = 0
+        guard sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, &copied) == SQLITE_OK else {
+            return nil
+        }
+        return Int(copied)
+    }
+
+    /// Calls `observer` after each commit with the number of pages in the WAL. It replaces SQLite's automatic
+    /// checkpoints, which ran inside the commit; the observer may checkpoint through this connection.
+    func observeLogSize(_ observer: @escaping (SQLiteConnection, Int) -> Void) {
+        logSizeObserver = observer
+        sqlite3_wal_hook(
+            handle,
+            { context, _, _, pages in
+                guard let context else { return SQLITE_OK }
+                let connection = Unmanaged<SQLiteConnection>.fromOpaque(context).takeUnretainedValue()
+                connection.logSizeObserver?(connection, Int(pages))
+                return SQLITE_OK
+            }, Unmanaged.passUnretained(self).toOpaque())
     }
 
     /// Sets how long a statement waits for another connection's lock.

@@ -22,7 +22,8 @@ public final class SQLiteEventStore: EventStore {
         public var appendCalls: Int
         /// Events stored.
         public var appendedEvents: Int
-        /// WAL checkpoints run by the writer.
+        /// WAL checkpoints that ran: the checkpointer thread's, and the writer's own (periodic, and finishing one
+        /// so that the WAL starts over).
         public var checkpoints: Int
     }
 
@@ -31,6 +32,7 @@ public final class SQLiteEventStore: EventStore {
     public let wakeUp = DeliveryWakeUp()
     let writer: GuardedConnection
     let reader: GuardedConnection
+    let checkpointer: LogCheckpointer
     let appends: Mutex<AppendQueue>
     let writerSignal = DispatchSemaphore(value: 0)
     let writerStopped = DispatchSemaphore(value: 0)
@@ -54,6 +56,12 @@ public final class SQLiteEventStore: EventStore {
         self.configuration = configuration
         self.logger = logger
         let writerConnection = try Self.openWriter(path: path, configuration: configuration, logger: logger)
+        let pageSize = max(512, Int(try writerConnection.integer("PRAGMA page_size")))
+        let checkpointer = try LogCheckpointer(
+            path: path, busyTimeout: configuration.busyTimeout, startPages: configuration.walAutoCheckpointPages,
+            restartPages: configuration.walSizeLimit / pageSize)
+        writerConnection.observeLogSize { connection, pages in checkpointer.logGrew(to: pages, on: connection) }
+        self.checkpointer = checkpointer
         let readerConnection = try SQLiteConnection(path: path, create: false)
         readerConnection.setBusyTimeout(configuration.busyTimeout)
         try readerConnection.execute("PRAGMA query_only = ON")
@@ -89,7 +97,6 @@ public final class SQLiteEventStore: EventStore {
         try connection.execute(
             """
             PRAGMA synchronous = FULL;
-            PRAGMA wal_autocheckpoint = \(configuration.walAutoCheckpointPages);
             PRAGMA journal_size_limit = \(configuration.walSizeLimit);
             PRAGMA cache_size = -\(max(1, configuration.writerCacheBytes >> 10));
             """)
@@ -109,7 +116,9 @@ public final class SQLiteEventStore: EventStore {
     public var counters: Counters {
         Counters(
             appendCommits: appendCommits.load(ordering: .relaxed), appendCalls: appendCalls.load(ordering: .relaxed),
-            appendedEvents: appendedEvents.load(ordering: .relaxed), checkpoints: checkpoints.load(ordering: .relaxed))
+            appendedEvents: appendedEvents.load(ordering: .relaxed), checkpoints: checkpoints.load(ordering: .relaxed)
+                + checkpointer.threadCheckpoints.load(ordering: .relaxed)
+                + checkpointer.writerCheckpoints.load(ordering: .relaxed))
     }
 
     public func pendingCount() -> Int { undelivered.load(ordering: .relaxed) }
@@ -124,6 +133,7 @@ public final class SQLiteEventStore: EventStore {
         guard wasOpen else { return }
         writerSignal.signal()
         writerStopped.wait()
+        checkpointer.close()
         writer.close()
         reader.close()
         wakeUp.signal()
