@@ -35,6 +35,8 @@ final class LogCheckpointer: Sendable {
     init(path: String, busyTimeout: Duration, startPages: Int, restartPages: Int) throws(StoreError) {
         let connection = try SQLiteConnection(path: path, create: false)
         connection.setBusyTimeout(busyTimeout)
+        // A connection learns that the file is in WAL mode by reading it; until then a checkpoint does nothing.
+        _ = try connection.integer("SELECT count(*) FROM sqlite_schema")
         self.connection = GuardedConnection(connection)
         self.startPages = max(1, startPages)
         self.restartPages = max(self.startPages, restartPages)

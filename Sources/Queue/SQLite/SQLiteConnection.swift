@@ -84,13 +84,13 @@ final class SQLiteConnection {
     }
 
     /// Copies what it can of the WAL into the database file without waiting for anyone (`PASSIVE`). Returns the
-    /// number of the log's pages now copied, or nil if the checkpoint failed (another one is running, an I/O
-    /// error).
+    /// number of the log's pages now copied, or nil if the checkpoint did not run: another one is running, an I/O
+    /// error, or this connection has not yet read the database and so does not know it is in WAL mode.
     func passiveCheckpoint() -> Int? {
-        var copied: Int32 = 0
-        guard sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, &copied) == SQLITE_OK else {
-            return nil
-        }
+        var copied: Int32 = -1
+        guard sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, &copied) == SQLITE_OK,
+            copied >= 0
+        else { return nil }
         return Int(copied)
     }
 
