@@ -12,9 +12,11 @@ extension SQLiteEventStore {
         /// How often the writer runs `wal_checkpoint(TRUNCATE)` (falling back to `PASSIVE` while a reader is in
         /// the way), so the WAL file returns to zero length.
         public var checkpointInterval: Duration = .seconds(60)
-        /// WAL pages after which a commit also checkpoints (`PRAGMA wal_autocheckpoint`; SQLite's default).
+        /// WAL pages not yet copied into the database file after which the checkpointer thread copies them (a
+        /// passive checkpoint; SQLite's automatic checkpoint has the same default, but runs inside the commit).
         public var walAutoCheckpointPages: Int = 1_000
-        /// Size the WAL file is cut back to after a checkpoint (`PRAGMA journal_size_limit`).
+        /// WAL size at which the writer finishes a checkpoint so that the log starts over, and the size the WAL
+        /// file is cut back to after a checkpoint (`PRAGMA journal_size_limit`).
         public var walSizeLimit: Int = 64 << 20
         /// The writer connection's page cache, in bytes (`PRAGMA cache_size`). SQLite's default, 2 MiB, no longer
         /// holds the index pages an append touches once the queue has a few hundred thousand events, and each miss

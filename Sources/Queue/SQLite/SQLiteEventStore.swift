@@ -56,17 +56,18 @@ public final class SQLiteEventStore: EventStore {
         self.configuration = configuration
         self.logger = logger
         let writerConnection = try Self.openWriter(path: path, configuration: configuration, logger: logger)
-        let pageSize = max(512, Int(try writerConnection.integer("PRAGMA page_size")))
-        let checkpointer = try LogCheckpointer(
-            path: path, busyTimeout: configuration.busyTimeout, startPages: configuration.walAutoCheckpointPages,
-            restartPages: configuration.walSizeLimit / pageSize)
-        writerConnection.observeLogSize { connection, pages in checkpointer.logGrew(to: pages, on: connection) }
-        self.checkpointer = checkpointer
         let readerConnection = try SQLiteConnection(path: path, create: false)
         readerConnection.setBusyTimeout(configuration.busyTimeout)
         try readerConnection.execute("PRAGMA query_only = ON")
         let count = try writerConnection.integer(
             "SELECT count(*) FROM events WHERE status \(Self.undeliveredSQL)")
+        let pageSize = max(512, Int(try writerConnection.integer("PRAGMA page_size")))
+        // Last of what may throw: it starts a thread.
+        let checkpointer = try LogCheckpointer(
+            path: path, busyTimeout: configuration.busyTimeout, startPages: configuration.walAutoCheckpointPages,
+            restartPages: configuration.walSizeLimit / pageSize)
+        writerConnection.observeLogSize { connection, pages in checkpointer.logGrew(to: pages, on: connection) }
+        self.checkpointer = checkpointer
         undelivered.store(Int(count), ordering: .relaxed)
         writer = GuardedConnection(writerConnection)
         reader = GuardedConnection(readerConnection)
