@@ -55,6 +55,16 @@ import Testing
         }
     }
 
+    /// Its copies are synced before the log may start over and overwrite their frames.
+    @Test func theCheckpointerSyncsInFull() throws {
+        try withStore { store, _ throws in
+            let level = try store.checkpointer.connection.withConnection { (connection) throws(StoreError) in
+                try connection.integer("PRAGMA synchronous")
+            }
+            #expect(level == 2, "synchronous = FULL")
+        }
+    }
+
     @Test func thePeriodicCheckpointStillTruncatesTheLog() throws {
         var configuration = SQLiteEventStore.Configuration()
         configuration.walAutoCheckpointPages = 20

@@ -20,7 +20,7 @@ final class LogCheckpointer: Sendable {
         var closed = false
     }
 
-    private let connection: GuardedConnection
+    let connection: GuardedConnection
     private let startPages: Int
     private let restartPages: Int
     private let state = Mutex(State())
@@ -35,7 +35,10 @@ final class LogCheckpointer: Sendable {
     init(path: String, busyTimeout: Duration, startPages: Int, restartPages: Int) throws(StoreError) {
         let connection = try SQLiteConnection(path: path, create: false)
         connection.setBusyTimeout(busyTimeout)
-        // A connection learns that the file is in WAL mode by reading it; until then a checkpoint does nothing.
+        // FULL: the copied pages are synced to the database file before the log may start over and overwrite
+        // them (a build whose default is OFF would lose them at a power loss). A connection learns that the file
+        // is in WAL mode by reading it; until then a checkpoint does nothing.
+        try connection.execute("PRAGMA synchronous = FULL")
         _ = try connection.integer("SELECT count(*) FROM sqlite_schema")
         self.connection = GuardedConnection(connection)
         self.startPages = max(1, startPages)
