@@ -42,7 +42,9 @@ struct IntakeHandler: Sendable {
         case .accept(let accepted):
             guard store.pendingCount() < maxPending else {
                 outcomes.increment(labels: [route, "overloaded"])
-                respond(Self.unavailable("the queue holds \(maxPending) undelivered events (queue.max_pending); try again later"))
+                respond(
+                    Self.unavailable(
+                        "the queue holds \(maxPending) undelivered events (queue.max_pending); try again later"))
                 return
             }
             let plan = accepted.plan

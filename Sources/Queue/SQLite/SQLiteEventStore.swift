@@ -115,11 +115,12 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public var counters: Counters {
-        Counters(
+        let checkpointsRun =
+            checkpoints.load(ordering: .relaxed) + checkpointer.threadCheckpoints.load(ordering: .relaxed)
+            + checkpointer.writerCheckpoints.load(ordering: .relaxed)
+        return Counters(
             appendCommits: appendCommits.load(ordering: .relaxed), appendCalls: appendCalls.load(ordering: .relaxed),
-            appendedEvents: appendedEvents.load(ordering: .relaxed), checkpoints: checkpoints.load(ordering: .relaxed)
-                + checkpointer.threadCheckpoints.load(ordering: .relaxed)
-                + checkpointer.writerCheckpoints.load(ordering: .relaxed))
+            appendedEvents: appendedEvents.load(ordering: .relaxed), checkpoints: checkpointsRun)
     }
 
     public func pendingCount() -> Int { undelivered.load(ordering: .relaxed) }

@@ -1,7 +1,7 @@
 import Dispatch
 import Glibc
-import Synchronization
 import HTTP
+import Synchronization
 import TestSupport
 import Testing
 
