@@ -33,9 +33,9 @@ public struct HTTPRequestContext: Sendable {
         self.connectionThread = connectionThread
     }
 
-    /// Runs `work` on the thread that serves the request's connection, soon, or at once if there is none. For an
-    /// answer that another thread completes: that thread only hands it over, and the connection's thread, which
-    /// writes the response anyway, does the rest.
+    /// Runs `work` on the thread that serves the request's connection, soon, or at once on the caller's thread if
+    /// there is none (or it has stopped). For an answer that another thread completes: that thread only hands it
+    /// over, and the connection's thread, which writes the response anyway, does the rest.
     public func onConnectionThread(_ work: @escaping @Sendable () -> Void) {
         guard let connectionThread else { return work() }
         connectionThread(work)

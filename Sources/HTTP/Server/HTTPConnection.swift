@@ -236,7 +236,8 @@ final class HTTPConnection {
     private func dispatch(_ request: HTTPRequest) {
         let context = HTTPRequestContext(
             remoteAddress: remoteAddress, receivedAt: MonotonicClock.now(),
-            connectionThread: { [loop] work in loop.execute(work) })
+            // A loop that has stopped runs nothing: the work then runs at once (its response goes nowhere, as any).
+            connectionThread: { [loop] work in if !loop.execute(work) { work() } })
         let writer = HTTPResponseWriter(
             { [loop, fileDescriptor, id] response in
                 loop.execute { loop.deliver(response, fileDescriptor: fileDescriptor, connectionID: id) }
