@@ -8,6 +8,11 @@
 /// two calls (its 24-byte header, then the page), so a commit of 40 pages is 80 system calls without it and two
 /// with it (one write takes at most 31 frames of 4 KiB); the fsync that makes the commit durable comes after, as
 /// before.
+///
+/// It relies on that sync: only `synchronous = FULL` syncs the log inside every commit, before the commit is
+/// published in the WAL index. Under NORMAL a commit's frames would stay in this buffer after other connections
+/// (the reader, the checkpointer) can see the commit, and they would read a log shorter than the index says
+/// (`SQLITE_IOERR`), or stale bytes where the log is being reused.
 #define DEALHOOK_GATHER_VFS_NAME "dealhook-gather"
 
 /// Registers the gathering VFS (once per process; later calls do nothing), not as the default. Returns
