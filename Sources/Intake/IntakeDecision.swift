@@ -5,7 +5,7 @@ import Rules
 public enum IntakeDecision: Sendable {
     /// Answer with this response; nothing is stored.
     case respond(HTTPResponse, outcome: IntakeOutcome)
-    /// Store the event durably, then answer with `event.response(eventID:)`.
+    /// Store the event durably, then answer with `event.answer.response(eventID:)`.
     case accept(AcceptedEvent)
 }
 
@@ -59,11 +59,6 @@ public struct AcceptedEvent: Sendable {
         self.headers = headers
         self.dedupeKey = dedupeKey
         self.answer = AcceptedAnswer(make: answer)
-    }
-
-    /// The response once the event is stored under `eventID`.
-    public func response(eventID: String) -> HTTPResponse {
-        answer.response(eventID: eventID)
     }
 }
 
