@@ -137,14 +137,11 @@ struct JSONParser {
             parser, key throws(JSONParseError) in
             parser.pendingMembers.append(JSONObject.Member(key: key, value: try parser.parseValue()))
         }
-        // In document order, so that of duplicate keys the last one wins.
-        let members = JSONObject(unsorted: Array(pendingMembers[firstMember...]))
-        pendingMembers.removeSubrange(firstMember...)
-        return .object(members)
+        return takeObject(from: firstMember)
     }
 
     /// An object of which only the members in `kept` are built, each as its projection says; the others are
-    /// passed over. Of duplicate keys the last one wins, as in `parseObject()`.
+    /// passed over.
     private mutating func parseObject(keeping kept: [JSONProjection.Member]) throws(JSONParseError) -> JSONValue {
         try enter()
         position += 1
@@ -155,6 +152,12 @@ struct JSONParser {
             let value = try parser.parseValue(keeping: kept[index].projection)
             parser.pendingMembers.append(JSONObject.Member(key: kept[index].key, value: value))
         }
+        return takeObject(from: firstMember)
+    }
+
+    /// The object of the pending members from `firstMember` on, which it takes off the buffer. They are in
+    /// document order, so that of duplicate keys the last one wins.
+    private mutating func takeObject(from firstMember: Int) -> JSONValue {
         let members = JSONObject(unsorted: Array(pendingMembers[firstMember...]))
         pendingMembers.removeSubrange(firstMember...)
         return .object(members)
