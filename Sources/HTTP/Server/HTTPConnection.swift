@@ -15,6 +15,9 @@ final class HTTPConnection {
     private unowned let loop: EventLoop
     private let shared: ServerShared
     private let logger: Logger
+    /// How a request's context hands work to this connection's loop: made once, not for every request. A loop
+    /// that has stopped runs nothing: the work then runs at once (its response goes nowhere, as any).
+    private let connectionThread: @Sendable (@escaping @Sendable () -> Void) -> Void
     private var decoder: RequestDecoder
     private var input: [UInt8] = []
     private var inputStart = 0
@@ -67,6 +70,7 @@ final class HTTPConnection {
         self.loop = loop
         self.shared = shared
         self.logger = logger
+        connectionThread = { [loop] work in if !loop.execute(work) { work() } }
         decoder = RequestDecoder(
             limits: shared.configuration.parserLimits, maxInflatedBodySize: shared.configuration.maxInflatedBodySize)
         deadline = Deadline(kind: .header, at: MonotonicClock.now() + shared.headerTimeout)
@@ -235,9 +239,7 @@ final class HTTPConnection {
 
     private func dispatch(_ request: HTTPRequest) {
         let context = HTTPRequestContext(
-            remoteAddress: remoteAddress, receivedAt: MonotonicClock.now(),
-            // A loop that has stopped runs nothing: the work then runs at once (its response goes nowhere, as any).
-            connectionThread: { [loop] work in if !loop.execute(work) { work() } })
+            remoteAddress: remoteAddress, receivedAt: MonotonicClock.now(), connectionThread: connectionThread)
         let writer = HTTPResponseWriter(
             { [loop, fileDescriptor, id] response in
                 loop.execute { loop.deliver(response, fileDescriptor: fileDescriptor, connectionID: id) }
