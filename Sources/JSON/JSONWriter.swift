@@ -67,20 +67,23 @@ enum JSONWriter {
     }
 
     static func writeString(_ text: String, into output: inout [UInt8]) {
+        // Native strings, small ones included, have their UTF-8 at hand; only a bridged one lacks it.
+        let written: Void? = text.utf8.withContiguousStorageIfAvailable { writeString(utf8: $0, into: &output) }
+        if written == nil { Array(text.utf8).withUnsafeBufferPointer { writeString(utf8: $0, into: &output) } }
+    }
+
+    private static func writeString(utf8: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { utf8 in
-            // Bytes that need no escape are copied a run at a time; most strings are a single run.
-            var runStart = 0
-            for index in utf8.indices {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                writeEscape(of: byte, into: &output)
-                runStart = index + 1
-            }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+        // Bytes that need no escape are copied a run at a time; most strings are a single run.
+        var runStart = 0
+        for index in 0..<utf8.count {
+            let byte = utf8[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+            writeEscape(of: byte, into: &output)
+            runStart = index + 1
         }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         output.append(UInt8(ascii: "\""))
     }
 

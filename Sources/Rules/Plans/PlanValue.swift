@@ -8,7 +8,7 @@ public indirect enum PlanValue: Sendable, Hashable {
     /// `steps.<step>.<path…>`.
     case reference(step: String, path: [String])
     case array([PlanValue])
-    case object([String: PlanValue])
+    case object(PlanObject)
 
     /// The key that marks a reference in JSON.
     public static let referenceKey = "$step"
@@ -36,17 +36,18 @@ public indirect enum PlanValue: Sendable, Hashable {
         _ members: some Sequence<(key: String, value: Member)>, _ value: (Member) -> PlanValue
     ) -> PlanValue {
         var plain = JSONObject()
-        var mixed: [String: PlanValue]?
+        var mixed: [PlanObject.Member]?
         for (key, member) in members {
             let made = value(member)
             if mixed == nil, case .json(let json) = made {
                 plain[key] = json
             } else {
-                if mixed == nil { mixed = plain.dictionary.mapValues(PlanValue.json) }
-                mixed![key] = made
+                if mixed == nil { mixed = plain.map { PlanObject.Member(key: $0.key, value: .json($0.value)) } }
+                mixed!.append(PlanObject.Member(key: key, value: made))
             }
         }
-        return mixed.map(PlanValue.object) ?? .json(.object(plain))
+        return mixed.map { .object(PlanObject($0.lazy.map { (key: $0.key, value: $0.value) })) }
+            ?? .json(.object(plain))
     }
 
     /// The value as JSON when it holds no reference.
@@ -109,7 +110,7 @@ public indirect enum PlanValue: Sendable, Hashable {
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+            for (index, member) in members.members.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
                 JSONValue.appendJSONString(member.key, to: &output)
                 output.append(UInt8(ascii: ":"))

@@ -152,9 +152,14 @@ extension RouteConfig {
         case .list(let items):
             return .array(items.map { render($0, in: context, errors: &errors) })
         case .object(let members):
-            var rendered = [String: PlanValue](minimumCapacity: members.count)
-            for member in members { rendered[member.key] = render(member.value, in: context, errors: &errors) }
-            return .object(rendered)
+            var rendered: [PlanObject.Member] = []
+            rendered.reserveCapacity(members.count)
+            for member in members {
+                let value = render(member.value, in: context, errors: &errors)
+                rendered.append(PlanObject.Member(key: member.key, value: value))
+            }
+            // The config keeps members in key order, the order a plan object keeps.
+            return .object(PlanObject(sorted: rendered))
         }
     }
 

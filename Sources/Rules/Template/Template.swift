@@ -10,15 +10,37 @@ import JSON
 /// number); any other string concatenates its parts as text. The language is described in `docs/templates.md`.
 public struct Template: Sendable, Hashable {
     /// The text as written in the config.
-    public let text: String
+    public var text: String { parsed.text }
     /// Where the text starts in the config file.
-    public let location: SourceLocation
+    public var location: SourceLocation { parsed.location }
     /// Every `steps.<id>` the template reads, in the order written.
-    public let stepReferences: [TemplateStepReference]
+    public var stepReferences: [TemplateStepReference] { parsed.stepReferences }
     /// The roots the template reads (`form`, `steps`, …).
-    public let roots: Set<TemplateRoot>
-    private let segments: [TemplateSource.Segment]
-    private let bareStep: BareStep?
+    public var roots: Set<TemplateRoot> { parsed.roots }
+    private var segments: [TemplateSource.Segment] { parsed.segments }
+    private var bareStep: BareStep? { parsed.bareStep }
+
+    /// What parsing made, behind one reference: planning takes templates out of the config for every event, and
+    /// a copy then retains one object rather than each of these.
+    private final class Parsed: Sendable {
+        let text: String
+        let location: SourceLocation
+        let stepReferences: [TemplateStepReference]
+        let roots: Set<TemplateRoot>
+        let segments: [TemplateSource.Segment]
+        let bareStep: BareStep?
+
+        init(source: TemplateSource, text: String, location: SourceLocation, segments: [TemplateSource.Segment]) {
+            self.text = text
+            self.location = location
+            self.segments = segments
+            self.stepReferences = source.stepReferences
+            self.roots = source.roots
+            self.bareStep = BareStep(segments)
+        }
+    }
+
+    private let parsed: Parsed
 
     /// Parses `text`, which starts at `location` in the config file.
     ///
@@ -40,12 +62,17 @@ public struct Template: Sendable, Hashable {
             for problem in source.problems { diagnostics.append(problem) }
             return nil
         }
-        self.text = text
-        self.location = location
-        self.segments = segments
-        self.stepReferences = source.stepReferences
-        self.roots = source.roots
-        self.bareStep = BareStep(segments)
+        parsed = Parsed(source: source, text: text, location: location, segments: segments)
+    }
+
+    /// Templates are equal when written alike at the same place: everything else is parsed from that.
+    public static func == (lhs: Template, rhs: Template) -> Bool {
+        lhs.parsed === rhs.parsed || (lhs.text == rhs.text && lhs.location == rhs.location)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(text)
+        hasher.combine(location)
     }
 
     /// Whether the template is exactly one `{{ expr }}`, so that its value keeps the expression's type.

@@ -103,13 +103,38 @@ enum TemplateBinaryOperator: String, Sendable, Hashable {
 }
 
 /// `input | name(arguments…)`, checked against the filter's signature at parse time.
-struct TemplateFilterCall: Sendable, Hashable {
-    var filter: TemplateFilter
-    var input: TemplateNode
-    var arguments: [TemplateNode]
+///
+/// A class, so that evaluation, which takes a call out of its node for every event, retains one reference
+/// rather than each of its members.
+final class TemplateFilterCall: Sendable, Hashable {
+    let filter: TemplateFilter
+    let input: TemplateNode
+    let arguments: [TemplateNode]
     /// For `matches` with a literal pattern: the pattern, compiled.
-    var regex: TemplateRegex?
+    let regex: TemplateRegex?
     /// For `required` and `email`: the field named by the path the filter chain starts from, if it is a plain
     /// path under `form`, `query` or `body` (`form.email | trim | required` → `email`).
-    var field: String?
+    let field: String?
+
+    init(filter: TemplateFilter, input: TemplateNode, arguments: [TemplateNode], regex: TemplateRegex?, field: String?) {
+        self.filter = filter
+        self.input = input
+        self.arguments = arguments
+        self.regex = regex
+        self.field = field
+    }
+
+    static func == (lhs: TemplateFilterCall, rhs: TemplateFilterCall) -> Bool {
+        lhs === rhs
+            || (lhs.filter == rhs.filter && lhs.input == rhs.input && lhs.arguments == rhs.arguments
+                && lhs.regex == rhs.regex && lhs.field == rhs.field)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(filter)
+        hasher.combine(input)
+        hasher.combine(arguments)
+        hasher.combine(regex)
+        hasher.combine(field)
+    }
 }

@@ -308,18 +308,16 @@ struct TemplateParser {
             report(problem, at: here)
             return input
         }
-        var call = TemplateFilterCall(filter: filter, input: input, arguments: arguments)
-        checkArguments(of: &call)
-        if filter == .required || filter == .email {
-            call.field = Self.fieldName(of: input)
-        }
+        let regex = checkArguments(arguments, of: filter)
+        let field = filter == .required || filter == .email ? Self.fieldName(of: input) : nil
+        let call = TemplateFilterCall(filter: filter, input: input, arguments: arguments, regex: regex, field: field)
         return try make(.filter(call), at: here)
     }
 
-    /// Checks literal arguments against the filter's parameters; compiles a `matches` pattern.
-    private mutating func checkArguments(of call: inout TemplateFilterCall) {
-        let name = call.filter.rawValue
-        for (argument, parameter) in zip(call.arguments, call.filter.parameters) {
+    /// Checks literal arguments against the filter's parameters; returns a `matches` pattern, compiled.
+    private mutating func checkArguments(_ arguments: [TemplateNode], of filter: TemplateFilter) -> TemplateRegex? {
+        let name = filter.rawValue
+        for (argument, parameter) in zip(arguments, filter.parameters) {
             guard case .literal(let value) = argument.kind else { continue }
             let fits =
                 switch parameter.kind {
@@ -332,20 +330,20 @@ struct TemplateParser {
                 report(
                     "filter '\(name)': argument '\(parameter.name)' must be \(kind), got \(value.typeName)",
                     at: argument.location)
-                return
+                return nil
             }
         }
-        guard let argument = call.arguments.first else { return }
+        guard let argument = arguments.first else { return nil }
         let literal: String?
         if case .literal(.string(let text)) = argument.kind { literal = text } else { literal = nil }
-        switch call.filter {
+        switch filter {
         case .matches:
             guard let literal else {
                 report("the pattern of 'matches' must be a quoted string", at: argument.location)
-                return
+                return nil
             }
             do throws(TemplateRegexError) {
-                call.regex = try TemplateRegex(literal)
+                return try TemplateRegex(literal)
             } catch {
                 report("invalid regular expression: \(error.message)", at: argument.location)
             }
@@ -361,6 +359,7 @@ struct TemplateParser {
         default:
             break
         }
+        return nil
     }
 
     /// The field a validation filter reports: the plain path its chain of filters starts from.
