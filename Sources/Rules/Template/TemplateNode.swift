@@ -116,7 +116,9 @@ final class TemplateFilterCall: Sendable, Hashable {
     /// path under `form`, `query` or `body` (`form.email | trim | required` → `email`).
     let field: String?
 
-    init(filter: TemplateFilter, input: TemplateNode, arguments: [TemplateNode], regex: TemplateRegex?, field: String?) {
+    init(
+        filter: TemplateFilter, input: TemplateNode, arguments: [TemplateNode], regex: TemplateRegex?, field: String?
+    ) {
         self.filter = filter
         self.input = input
         self.arguments = arguments
