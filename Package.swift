@@ -43,7 +43,8 @@ let package = Package(
         .target(name: "Rules", dependencies: ["CYAML", "JSON"], swiftSettings: strictSettings),
         .target(name: "Teamopipe", dependencies: ["HTTP", "JSON", "Rules"], swiftSettings: strictSettings),
         .target(
-            name: "Queue", dependencies: ["CSQLite", "CSQLiteGather", "JSON", "Logging", "Metrics", "Rules", "Teamopipe"],
+            name: "Queue",
+            dependencies: ["CPosix", "CSQLite", "CSQLiteGather", "JSON", "Logging", "Metrics", "Rules", "Teamopipe"],
             swiftSettings: strictSettings),
         .target(name: "Intake", dependencies: ["HTTP", "JSON", "Logging", "Rules"], swiftSettings: strictSettings),
         .target(

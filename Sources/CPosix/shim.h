@@ -10,14 +10,22 @@
 #include <unistd.h>
 #include <stdlib.h>
 #include <stdint.h>
+#include <pthread.h>
 
 // Declared here rather than through _GNU_SOURCE, which would change the system headers' definitions under
 // this module only and clash with other modules that include them.
 extern int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
+extern int pthread_setname_np(pthread_t thread, const char *name);
 
 /// `accept4` with `SOCK_NONBLOCK | SOCK_CLOEXEC`: one call instead of accept + two fcntl.
 static inline int dealhook_accept_nonblocking(int fd, struct sockaddr *addr, socklen_t *len) {
     return accept4(fd, addr, len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}
+
+/// Names `thread` as `top -H` and `/proc/<pid>/task/*/comm` show it; Linux takes up to 15 bytes, and refuses
+/// (ERANGE) a longer name.
+static inline int dealhook_set_thread_name(pthread_t thread, const char *name) {
+    return pthread_setname_np(thread, name);
 }
 
 /// A non-blocking, close-on-exec stream socket.

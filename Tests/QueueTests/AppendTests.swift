@@ -14,6 +14,21 @@ import Testing
         #expect(SQLiteEventStore.encode([]) == "[]")
     }
 
+    /// Appends are committed, and answered, on a thread `top -H` shows as `queue-writer`.
+    @Test func appendsAreAnsweredOnTheThreadNamedQueueWriter() throws {
+        try withStore { store, _ throws in
+            let name = Mutex<String?>(nil)
+            let answered = DispatchSemaphore(value: 0)
+            store.append([sampleEvent()]) { _ in
+                name.withLock { $0 = try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8) }
+                answered.signal()
+            }
+            answered.wait()
+            let seen = name.withLock { $0 }
+            #expect(seen?.trimmingCharacters(in: .whitespacesAndNewlines) == "queue-writer")
+        }
+    }
+
     @Test func appendedEventsReadBackByteForByte() throws {
         try withStore { store, clock throws in
             let everyByte = (0...255).map { UInt8($0) } + [0, 0]

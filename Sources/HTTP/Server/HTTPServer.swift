@@ -1,3 +1,4 @@
+import CPosix
 import Glibc
 import Logging
 import Synchronization
@@ -48,10 +49,10 @@ public final class HTTPServer: Sendable {
             loops.append(try EventLoop(shared: shared, logger: logger))
         }
         var threads: [pthread_t] = []
-        for loop in loops {
+        for (index, loop) in loops.enumerated() {
             loop.setPeers(loops)
             for listener in listeners { loop.addListener(listener) }
-            threads.append(LoopThread.spawn { loop.run() })
+            threads.append(LoopThread.spawn(named: "event-loop-\(index)") { loop.run() })
         }
         state.withLock { $0 = State(loops: loops, threads: threads, listeners: listeners) }
         return listeners.map(\.address)
@@ -85,7 +86,9 @@ enum LoopThread {
         init(_ run: @escaping () -> Void) { self.run = run }
     }
 
-    static func spawn(_ run: @escaping @Sendable () -> Void) -> pthread_t {
+    /// Starts `run` on a new thread named `name`, which `top -H` and `/proc/<pid>/task/*/comm` show. Linux takes
+    /// names of up to 15 bytes.
+    static func spawn(named name: String, _ run: @escaping @Sendable () -> Void) -> pthread_t {
         var thread = pthread_t()
         let body = Unmanaged.passRetained(Body(run)).toOpaque()
         let result = pthread_create(&thread, nil, { argument in
@@ -94,6 +97,8 @@ enum LoopThread {
             return nil
         }, body)
         precondition(result == 0, "pthread_create failed: \(result)")
+        // Fails only for a name too long; the thread then keeps the process's name.
+        _ = dealhook_set_thread_name(thread, name)
         return thread
     }
 }

@@ -99,9 +99,7 @@ public final class DeliveryLoop: Sendable {
             return true
         }
         guard started else { return }
-        let thread = Thread { [self] in schedule() }
-        thread.name = "dealhook-delivery"
-        thread.start()
+        startThread(named: "delivery") { [self] in schedule() }
     }
 
     /// Stops claiming, waits up to `timeout` for the deliveries in flight, and returns whether they finished.

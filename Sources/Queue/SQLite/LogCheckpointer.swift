@@ -43,9 +43,7 @@ final class LogCheckpointer: Sendable {
         self.connection = GuardedConnection(connection)
         self.startPages = max(1, startPages)
         self.restartPages = max(self.startPages, restartPages)
-        let thread = Thread { [self] in run() }
-        thread.name = "dealhook.queue.checkpointer"
-        thread.start()
+        startThread(named: "checkpointer") { [self] in run() }
     }
 
     /// Called by the writer after each commit with the log's size in pages, on `writer`, its connection.

@@ -72,9 +72,7 @@ public final class SQLiteEventStore: EventStore {
         writer = GuardedConnection(writerConnection)
         reader = GuardedConnection(readerConnection)
         appends = Mutex(AppendQueue())
-        let thread = Thread { [self] in runWriter() }
-        thread.name = "dealhook.queue.writer"
-        thread.start()
+        startThread(named: "queue-writer") { [self] in runWriter() }
     }
 
     private static func openWriter(path: String, configuration: Configuration, logger: Logger?) throws(StoreError)

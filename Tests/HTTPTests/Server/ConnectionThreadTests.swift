@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Glibc
 import HTTP
 import Synchronization
@@ -43,5 +44,27 @@ struct ConnectionThreadTests {
         let ranOn = Mutex<pthread_t?>(nil)
         context.onConnectionThread { ranOn.withLock { $0 = pthread_self() } }
         #expect(ranOn.withLock { $0.map { pthread_equal($0, pthread_self()) != 0 } } == true)
+    }
+}
+
+/// Answers with the name of the thread that serves the request, as `/proc` shows it.
+private struct ThreadNameResponder: HTTPResponder {
+    func bodyLimit(for head: HTTPRequestHead) -> Int { 1024 }
+
+    func respond(to request: HTTPRequest, context: HTTPRequestContext, writer: HTTPResponseWriter) {
+        let name = (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "unreadable"
+        writer.write(HTTPResponse(status: .ok, body: Array(name.utf8)))
+    }
+}
+
+@Suite("Server: thread names")
+struct ThreadNameTests {
+    /// `top -H` tells an operator which loop is busy.
+    @Test func requestsAreServedOnThreadsNamedEventLoop() throws {
+        let live = try LiveServer(responder: ThreadNameResponder())
+        let client = try live.connect()
+        try client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        let name = try client.readResponse().text
+        #expect(name.hasPrefix("event-loop-"), "served on a thread named '\(name)'")
     }
 }
