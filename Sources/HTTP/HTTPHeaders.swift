@@ -29,6 +29,11 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     /// The number of fields, duplicates included.
     public var count: Int { fields.count }
 
+    /// Makes room for `count` fields in all.
+    mutating func reserveCapacity(_ count: Int) {
+        fields.reserveCapacity(count)
+    }
+
     /// Appends a field, keeping any earlier field of the same name.
     public mutating func add(name: String, value: String) {
         fields.append(Field(name: name, value: value))
