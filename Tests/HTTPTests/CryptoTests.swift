@@ -60,6 +60,17 @@ import Testing
         #expect(Hex.encode(Digest.sha256([])) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
 
+    /// Every byte: exactly 0-9, a-f and A-F are digits, with their values.
+    @Test func hexDigitValuesOfEveryByte() {
+        let expected: [Character: UInt8] = Dictionary(
+            "0123456789abcdef".enumerated().flatMap { value, digit in
+                [(digit, UInt8(value)), (Character(digit.uppercased()), UInt8(value))]
+            }, uniquingKeysWith: { first, _ in first })
+        for byte in UInt8.min...UInt8.max {
+            #expect(Hex.value(of: byte) == expected[Character(Unicode.Scalar(byte))], "byte \(byte)")
+        }
+    }
+
     @Test func hexRoundTripsAndRefusesWhatIsNotHex() {
         let all = (0...255).map { UInt8($0) }
         #expect(Hex.decode(Hex.encode(all)) == all)

@@ -37,11 +37,12 @@ public enum Hex {
 
     /// The value of one hex digit (an ASCII byte), upper or lower case; nil for any other byte.
     public static func value(of digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        default: nil
-        }
+        // Comparisons rather than range patterns, which compiled to a generic `contains` call per digit (a
+        // webhook signature has 64 of them).
+        if digit >= UInt8(ascii: "0") && digit <= UInt8(ascii: "9") { return digit - UInt8(ascii: "0") }
+        // Setting bit 5 lowercases A to F, the only other bytes it brings into a to f.
+        let letter = digit | 0x20
+        if letter >= UInt8(ascii: "a") && letter <= UInt8(ascii: "f") { return letter - UInt8(ascii: "a") + 10 }
+        return nil
     }
 }
