@@ -67,7 +67,7 @@ enum JSONWriter {
     }
 
     static func writeString(_ text: String, into output: inout [UInt8]) {
-        // Native strings, small ones included, have their UTF-8 at hand; only a bridged one lacks it.
+        // Native strings, small ones included, give their UTF-8 in place; one with foreign storage is copied first.
         let written: Void? = text.utf8.withContiguousStorageIfAvailable { writeString(utf8: $0, into: &output) }
         if written == nil { Array(text.utf8).withUnsafeBufferPointer { writeString(utf8: $0, into: &output) } }
     }
