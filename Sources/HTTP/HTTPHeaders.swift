@@ -85,19 +85,28 @@ extension String {
     public func equalsIgnoringASCIICase(_ other: String) -> Bool {
         // Most names looked up differ in length from most names present: a header lookup walks every field.
         guard utf8.count == other.utf8.count else { return false }
-        var lhs = self.utf8.makeIterator()
-        var rhs = other.utf8.makeIterator()
-        while true {
-            switch (lhs.next(), rhs.next()) {
-            case (nil, nil): return true
-            case (let a?, let b?):
-                if a == b { continue }
-                if a | 0x20 != b | 0x20 { return false }
-                let lower = a | 0x20
-                if lower < UInt8(ascii: "a") || lower > UInt8(ascii: "z") { return false }
-            default: return false
-            }
+        // In place for native strings (the bytes of both at hand), else on copies.
+        let inPlace = utf8.withContiguousStorageIfAvailable { lhs in
+            other.utf8.withContiguousStorageIfAvailable { rhs in Self.bytesEqualIgnoringASCIICase(lhs, rhs) }
         }
+        if let inPlace, let equal = inPlace { return equal }
+        return Array(utf8).withUnsafeBufferPointer { lhs in
+            Array(other.utf8).withUnsafeBufferPointer { rhs in Self.bytesEqualIgnoringASCIICase(lhs, rhs) }
+        }
+    }
+
+    /// `equalsIgnoringASCIICase` on two byte buffers of the same length.
+    @usableFromInline
+    static func bytesEqualIgnoringASCIICase(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>)
+        -> Bool
+    {
+        for index in 0..<lhs.count {
+            let (a, b) = (lhs[index], rhs[index])
+            if a == b { continue }
+            let lower = a | 0x20
+            if lower != b | 0x20 || lower < UInt8(ascii: "a") || lower > UInt8(ascii: "z") { return false }
+        }
+        return true
     }
 }
 

@@ -6,6 +6,9 @@ import Testing
         ("Content-Type", "content-type", true), ("X-REQUEST-ID", "x-request-id", true), ("Accept", "Accept", true),
         ("", "", true), ("Accept", "Accept-Encoding", false), ("Accept-Encoding", "Accept", false),
         ("Content-Type", "Content-Typf", false), ("@", "`", false), ("[", "{", false), ("a", "", false),
+        // Longer than a small string (stored apart), and bytes above ASCII that bit 5 alone would fold (É, é).
+        ("X-Shopify-Webhook-Id", "x-shopify-webhook-id", true), ("X-Shopify-Webhook-Id", "x-shopify-webhook-ie", false),
+        ("É", "é", false),
     ])
     func namesCompareIgnoringASCIICaseOnly(lhs: String, rhs: String, equal: Bool) {
         #expect(lhs.equalsIgnoringASCIICase(rhs) == equal)
