@@ -34,13 +34,30 @@ import Testing
     }
 
     @Test func typesWritingTheirOwnJSONAppendLiteralsStringsAndValues() {
-        var output: [UInt8] = []
-        JSONValue.appendJSONLiteral(#"{"name":"#, to: &output)
-        JSONValue.appendJSONString("Ada \"A\" L", to: &output)
-        JSONValue.appendJSONLiteral(#","tags":"#, to: &output)
-        JSONValue.array(["x", 1]).appendJSON(to: &output)
-        JSONValue.appendJSONLiteral("}", to: &output)
-        #expect(String(decoding: output, as: UTF8.self) == #"{"name":"Ada \"A\" L","tags":["x",1]}"#)
+        var output = JSONOutput(capacity: 64)
+        output.append(literal: #"{"name":"#)
+        output.append(string: "Ada \"A\" L")
+        output.append(literal: #","tags":"#)
+        output.append(JSONValue.array(["x", 1]))
+        output.append(UInt8(ascii: "}"))
+        #expect(output.byteCount == 37)
+        #expect(output.text() == #"{"name":"Ada \"A\" L","tags":["x",1]}"#)
+    }
+
+    /// An output grows past its first buffer many times over and keeps every byte, whether the pieces are bytes,
+    /// runs of bytes or escaped strings, and longer than the room left.
+    @Test func anOutputGrowsWithoutLosingBytes() {
+        var output = JSONOutput(capacity: 1)
+        var expected: [UInt8] = []
+        for round in 0..<300 {
+            let text = String(repeating: "a\"é", count: round % 40)
+            output.append(string: text)
+            expected += JSONValue.string(text).jsonBytes
+            output.append(UInt8(ascii: ","))
+            expected.append(UInt8(ascii: ","))
+        }
+        #expect(output.byteCount == expected.count)
+        #expect(output.bytes() == expected)
     }
 
     @Test func aStripeEventIsWrittenAsBefore() throws {

@@ -191,17 +191,17 @@ extension SQLiteEventStore {
 
     /// `headers` as the JSON the `headers` column holds, `[["name","value"],…]`, written straight from them.
     static func encode(_ headers: [Header]) -> String {
-        var json: [UInt8] = [UInt8(ascii: "[")]
-        json.reserveCapacity(headers.count * 64 + 2)
+        var json = JSONOutput(capacity: headers.count * 64 + 2)
+        json.append(UInt8(ascii: "["))
         for (index, header) in headers.enumerated() {
-            JSONValue.appendJSONLiteral(index == 0 ? "[" : ",[", to: &json)
-            JSONValue.appendJSONString(header.name, to: &json)
+            json.append(literal: index == 0 ? "[" : ",[")
+            json.append(string: header.name)
             json.append(UInt8(ascii: ","))
-            JSONValue.appendJSONString(header.value, to: &json)
+            json.append(string: header.value)
             json.append(UInt8(ascii: "]"))
         }
         json.append(UInt8(ascii: "]"))
-        return String(decoding: json, as: UTF8.self)
+        return json.text()
     }
 }
 

@@ -20,36 +20,42 @@ public struct Plan: Sendable, Hashable, Codable {
     }
 
     /// The plan as compact JSON with sorted keys, as stored and as `dealhook try` prints it.
-    public var jsonText: String { String(decoding: jsonBytes, as: UTF8.self) }
+    public var jsonText: String {
+        var output = JSONOutput(capacity: 1024)
+        write(to: &output)
+        return output.text()
+    }
 
     /// The bytes of `jsonValue.jsonBytes`, written straight from the plan: intake stores one per event, and
     /// building the `JSONValue` first costs more than the writing.
     public var jsonBytes: [UInt8] {
-        var output: [UInt8] = []
-        // Room for a typical plan (the bench's Stripe plan is ~880 bytes, a form's ~710) that still comes from
-        // glibc's per-thread cache, which serves requests up to 1,032 bytes (the array's header included). 1,024
-        // took the arena's slower path, which first consolidates its fast bins, for every event.
-        output.reserveCapacity(960)
+        // Room for a typical plan (the bench's Stripe plan is ~880 bytes, a form's ~710) in one allocation that
+        // glibc's per-thread cache serves (up to 1,032 bytes).
+        var output = JSONOutput(capacity: 1024)
+        write(to: &output)
+        return output.bytes()
+    }
+
+    private func write(to output: inout JSONOutput) {
         // Keys in sorted order, as JSONValue writes them: route, rules, steps, subject.
-        JSONValue.appendJSONLiteral(#"{"route":"#, to: &output)
-        JSONValue.appendJSONString(route, to: &output)
-        JSONValue.appendJSONLiteral(#","rules":["#, to: &output)
+        output.append(literal: #"{"route":"#)
+        output.append(string: route)
+        output.append(literal: #","rules":["#)
         for (index, rule) in rules.enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }
-            JSONValue.appendJSONString(rule, to: &output)
+            output.append(string: rule)
         }
-        JSONValue.appendJSONLiteral(#"],"steps":["#, to: &output)
+        output.append(literal: #"],"steps":["#)
         for (index, step) in steps.enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }
-            step.appendJSON(to: &output)
+            step.write(to: &output)
         }
         output.append(UInt8(ascii: "]"))
         if let subject {
-            JSONValue.appendJSONLiteral(#","subject":"#, to: &output)
-            JSONValue.appendJSONString(subject, to: &output)
+            output.append(literal: #","subject":"#)
+            output.append(string: subject)
         }
         output.append(UInt8(ascii: "}"))
-        return output
     }
 
     /// The plan as a JSON value.
@@ -106,16 +112,16 @@ public struct PlanStep: Sendable, Hashable {
         ["id": .string(id), "rule": .string(rule), "op": .string(operation.rawValue), "input": input.jsonValue]
     }
 
-    /// Appends `jsonValue`'s JSON; keys in sorted order: id, input, op, rule.
-    func appendJSON(to output: inout [UInt8]) {
-        JSONValue.appendJSONLiteral(#"{"id":"#, to: &output)
-        JSONValue.appendJSONString(id, to: &output)
-        JSONValue.appendJSONLiteral(#","input":"#, to: &output)
-        input.appendJSON(to: &output)
-        JSONValue.appendJSONLiteral(#","op":"#, to: &output)
-        JSONValue.appendJSONString(operation.rawValue, to: &output)
-        JSONValue.appendJSONLiteral(#","rule":"#, to: &output)
-        JSONValue.appendJSONString(rule, to: &output)
+    /// Writes `jsonValue`'s JSON; keys in sorted order: id, input, op, rule.
+    func write(to output: inout JSONOutput) {
+        output.append(literal: #"{"id":"#)
+        output.append(string: id)
+        output.append(literal: #","input":"#)
+        input.write(to: &output)
+        output.append(literal: #","op":"#)
+        output.append(string: operation.rawValue)
+        output.append(literal: #","rule":"#)
+        output.append(string: rule)
         output.append(UInt8(ascii: "}"))
     }
 

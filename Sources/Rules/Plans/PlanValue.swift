@@ -86,35 +86,35 @@ public indirect enum PlanValue: Sendable, Hashable {
         }
     }
 
-    /// Appends `jsonValue`'s JSON (sorted keys) without building it.
-    func appendJSON(to output: inout [UInt8]) {
+    /// Writes `jsonValue`'s JSON (sorted keys) without building it.
+    func write(to output: inout JSONOutput) {
         switch self {
         case .json(let value):
-            value.appendJSON(to: &output)
+            output.append(value)
         case .reference(let step, let path):
             // "$step" sorts before "path".
-            JSONValue.appendJSONLiteral(#"{"$step":"#, to: &output)
-            JSONValue.appendJSONString(step, to: &output)
-            JSONValue.appendJSONLiteral(#","path":["#, to: &output)
+            output.append(literal: #"{"$step":"#)
+            output.append(string: step)
+            output.append(literal: #","path":["#)
             for (index, key) in path.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                JSONValue.appendJSONString(key, to: &output)
+                output.append(string: key)
             }
-            JSONValue.appendJSONLiteral("]}", to: &output)
+            output.append(literal: "]}")
         case .array(let elements):
             output.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                element.appendJSON(to: &output)
+                element.write(to: &output)
             }
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
             for (index, member) in members.members.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                JSONValue.appendJSONString(member.key, to: &output)
+                output.append(string: member.key)
                 output.append(UInt8(ascii: ":"))
-                member.value.appendJSON(to: &output)
+                member.value.write(to: &output)
             }
             output.append(UInt8(ascii: "}"))
         }
