@@ -15,36 +15,39 @@ final class ClientSocket: ClientTransport {
     enum ConnectError: Error {
         /// `getaddrinfo` failed; its message.
         case resolution(String)
+        /// The deadline passed while the host's name was being resolved.
+        case resolutionTimedOut
         /// Every address was tried and refused or unreachable; one "address: reason" per address.
         case failed([String])
         /// The deadline passed while connecting to `address`.
         case timedOut(address: String)
     }
 
-    /// Resolves `host` (IPv4 and IPv6, through `getaddrinfo`) and connects to the addresses in the order the
+    /// Resolves `host` (IPv4 and IPv6, through `AddressResolver`) and connects to the addresses in the order the
     /// resolver gives, until one accepts or the deadline passes.
     ///
     /// With `loopbackOnly`, addresses outside 127.0.0.0/8 and ::1 are skipped: a plain-HTTP request to
-    /// `localhost` never leaves the machine, whatever the resolver says. Resolution itself is not bounded by
-    /// the deadline (`getaddrinfo` has no timeout); it is for connecting.
+    /// `localhost` never leaves the machine, whatever the resolver says. `lookup` is `AddressResolver.getAddresses`
+    /// but in tests.
     static func connect(
-        host: String, port: UInt16, loopbackOnly: Bool, deadline: Deadline
+        host: String, port: UInt16, isIPAddress: Bool, loopbackOnly: Bool, deadline: Deadline,
+        lookup: @escaping AddressResolver.Lookup
     ) throws(ConnectError) -> ClientSocket {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        hints.ai_protocol = Int32(IPPROTO_TCP)
-        var list: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(host, String(port), &hints, &list)
-        guard status == 0, let list else {
-            let message =
-                status == EAI_SYSTEM ? String(cString: strerror(errno)) : String(cString: gai_strerror(status))
-            throw .resolution(message)
+        let addresses: ResolvedAddresses
+        do {
+            addresses = try AddressResolver.resolve(
+                host: host, port: port, isIPAddress: isIPAddress, deadline: deadline, lookup: lookup)
+        } catch {
+            switch error {
+            case .failed(let message): throw .resolution(message)
+            case .timedOut: throw .resolutionTimedOut
+            }
         }
-        defer { freeaddrinfo(list) }
 
+        // The entries are read through pointers into the list, which lives as long as `addresses`.
+        defer { withExtendedLifetime(addresses) {} }
         var failures: [String] = []
-        var cursor: UnsafeMutablePointer<addrinfo>? = list
+        var cursor: UnsafeMutablePointer<addrinfo>? = addresses.first
         while let entry = cursor {
             cursor = entry.pointee.ai_next
             var storage = sockaddr_storage()

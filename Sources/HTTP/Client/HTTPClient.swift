@@ -23,6 +23,8 @@ public final class HTTPClient: Sendable {
     private let pool: ConnectionPool
     private let tls: TLSContext
     private let counters = Counters()
+    /// How host names are looked up: `getaddrinfo`, but in tests.
+    private let lookup: AddressResolver.Lookup
 
     private final class Counters: Sendable {
         let opened = Atomic<Int>(0)
@@ -32,7 +34,13 @@ public final class HTTPClient: Sendable {
     }
 
     /// Creates a client; throws `.tlsConfiguration` when `caFile` cannot be read or holds no valid certificate.
-    public init(configuration: HTTPClientConfiguration = HTTPClientConfiguration()) throws(HTTPClientError) {
+    public convenience init(configuration: HTTPClientConfiguration = HTTPClientConfiguration()) throws(HTTPClientError) {
+        try self.init(configuration: configuration, lookup: AddressResolver.getAddresses)
+    }
+
+    /// A client that looks host names up with `lookup`.
+    init(configuration: HTTPClientConfiguration, lookup: @escaping AddressResolver.Lookup) throws(HTTPClientError) {
+        self.lookup = lookup
         do {
             tls = try TLSContext(caFile: configuration.caFile)
         } catch {
@@ -212,13 +220,16 @@ public final class HTTPClient: Sendable {
         let socket: ClientSocket
         do {
             socket = try ClientSocket.connect(
-                host: url.host, port: url.port, loopbackOnly: url.scheme == .http && !configuration.allowInsecureHTTP,
-                deadline: connectDeadline)
+                host: url.host, port: url.port, isIPAddress: url.isIPAddress,
+                loopbackOnly: url.scheme == .http && !configuration.allowInsecureHTTP, deadline: connectDeadline,
+                lookup: lookup)
         } catch {
             switch error {
             case .resolution(let message):
                 throw HTTPClientError(
                     code: .dnsFailure, server: server, reason: "cannot resolve '\(url.host)': \(message)")
+            case .resolutionTimedOut:
+                throw timeoutError(connectDeadline, server: server, requestSent: false, "resolving '\(url.host)'")
             case .failed(let failures):
                 throw HTTPClientError(
                     code: .connectFailed, server: server,

@@ -5,8 +5,7 @@ public struct HTTPClientConfiguration: Sendable {
     /// Open connections (busy and idle) per scheme, host and port; callers beyond it wait for one to be free,
     /// within their request timeout.
     public var maxConnectionsPerHost: Int
-    /// Time for TCP connect and TLS handshake of one new connection. (Name resolution is not bounded by it:
-    /// `getaddrinfo` takes no timeout.)
+    /// Time for one new connection: resolving the host's name, the TCP connect and the TLS handshake.
     public var connectTimeout: Duration
     /// Time for one attempt: from asking for a connection (waiting in the pool included) to the last byte of
     /// the response.

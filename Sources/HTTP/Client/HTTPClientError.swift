@@ -45,7 +45,7 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
         public static let dnsFailure = Code(.dnsFailure)
         /// Every address of the host refused the connection or was unreachable.
         public static let connectFailed = Code(.connectFailed)
-        /// TCP connect and TLS handshake did not finish within `connectTimeout`.
+        /// Name resolution, TCP connect and TLS handshake did not finish within `connectTimeout`.
         public static let connectTimeout = Code(.connectTimeout)
         /// One attempt (waiting for a pooled connection, connecting, sending, receiving) exceeded `requestTimeout`.
         public static let requestTimeout = Code(.requestTimeout)
