@@ -127,19 +127,9 @@ struct PathTemplate: Sendable {
     /// `%XX` escapes decoded as UTF-8; nil for a broken escape or bytes that are not UTF-8.
     static func percentDecoded(_ text: Substring) -> String? {
         guard text.contains("%") else { return String(text) }
-        var bytes: [UInt8] = []
-        var iterator = Array(text.utf8).makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            guard let high = iterator.next(), let low = iterator.next(),
-                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
-            else { return nil }
-            bytes.append(value)
-        }
-        return String(validating: bytes, as: UTF8.self)
+        // In a path `+` is itself.
+        return PercentEncoding.decodeStrictly(text.utf8, plusIsSpace: false)
+            .flatMap { String(validating: $0, as: UTF8.self) }
     }
 }
 

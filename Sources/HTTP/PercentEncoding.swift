@@ -21,3 +21,50 @@ public enum PercentEncoding {
         return output
     }
 }
+
+extension PercentEncoding {
+    /// The bytes of `text` with every `%XX` decoded and, when `plusIsSpace` (forms and query strings), `+` as a
+    /// space. A `%` that two hex digits do not follow stays as written, as browsers and most servers read query
+    /// strings. The bytes are not checked to be UTF-8.
+    public static func decode(_ text: some Collection<UInt8>, plusIsSpace: Bool) -> [UInt8] {
+        var output: [UInt8] = []
+        _ = decode(text, plusIsSpace: plusIsSpace, keepingMalformedEscapes: true, into: &output)
+        return output
+    }
+
+    /// `decode(_:plusIsSpace:)`, but nil when a `%` is not followed by two hex digits.
+    public static func decodeStrictly(_ text: some Collection<UInt8>, plusIsSpace: Bool) -> [UInt8]? {
+        var output: [UInt8] = []
+        return decode(text, plusIsSpace: plusIsSpace, keepingMalformedEscapes: false, into: &output) ? output : nil
+    }
+
+    /// Decodes `text` into `output`; a malformed escape is kept as written, or stops the decoding (false).
+    private static func decode(
+        _ text: some Collection<UInt8>, plusIsSpace: Bool, keepingMalformedEscapes: Bool, into output: inout [UInt8]
+    ) -> Bool {
+        output.reserveCapacity(text.count)
+        var index = text.startIndex
+        while index != text.endIndex {
+            let byte = text[index]
+            text.formIndex(after: &index)
+            switch byte {
+            case UInt8(ascii: "+") where plusIsSpace:
+                output.append(UInt8(ascii: " "))
+            case UInt8(ascii: "%"):
+                if index != text.endIndex, let high = Hex.value(of: text[index]) {
+                    let second = text.index(after: index)
+                    if second != text.endIndex, let low = Hex.value(of: text[second]) {
+                        output.append(high << 4 | low)
+                        index = text.index(after: second)
+                        continue
+                    }
+                }
+                guard keepingMalformedEscapes else { return false }
+                output.append(byte)
+            default:
+                output.append(byte)
+            }
+        }
+        return true
+    }
+}

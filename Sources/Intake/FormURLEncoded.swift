@@ -34,23 +34,8 @@ public enum FormURLEncoded {
         if !bytes.contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) {
             return String(decoding: bytes, as: UTF8.self)
         }
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        var iterator = bytes.makeIterator()
-        while let byte = iterator.next() {
-            switch byte {
-            case UInt8(ascii: "+"):
-                output.append(0x20)
-            case UInt8(ascii: "%"):
-                guard let high = iterator.next().flatMap(Hex.value(of:)),
-                    let low = iterator.next().flatMap(Hex.value(of:))
-                else {
-                    throw RequestContent.DecodingError(.malformed, "a '%' must be followed by two hex digits")
-                }
-                output.append(high << 4 | low)
-            default:
-                output.append(byte)
-            }
+        guard let output = PercentEncoding.decodeStrictly(bytes, plusIsSpace: true) else {
+            throw RequestContent.DecodingError(.malformed, "a '%' must be followed by two hex digits")
         }
         // ASCII needs no validation, and `String(validating:)` costs far more than the check.
         if !output.contains(where: { $0 >= 0x80 }) { return String(decoding: output, as: UTF8.self) }

@@ -31,24 +31,7 @@ struct Query: Sendable {
 
     /// Percent-decodes a query component, `+` meaning a space; malformed escapes stay as they are.
     static func decode(_ text: Substring) -> String {
-        var bytes: [UInt8] = []
-        let source = Array(text.utf8)
-        var index = 0
-        while index < source.count {
-            let byte = source[index]
-            if byte == UInt8(ascii: "+") {
-                bytes.append(0x20)
-            } else if byte == UInt8(ascii: "%"), index + 2 < source.count,
-                let high = Hex.value(of: source[index + 1]), let low = Hex.value(of: source[index + 2])
-            {
-                bytes.append(high << 4 | low)
-                index += 2
-            } else {
-                bytes.append(byte)
-            }
-            index += 1
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        String(decoding: PercentEncoding.decode(text.utf8, plusIsSpace: true), as: UTF8.self)
     }
 }
 

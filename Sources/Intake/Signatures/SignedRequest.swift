@@ -44,24 +44,6 @@ enum FormEncoding {
 
     /// `text` with `+` as space and `%XX` as the byte; a malformed escape stays as written.
     static func decode<Text: StringProtocol>(_ text: Text) -> String {
-        let bytes = Array(text.utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "+") {
-                output.append(UInt8(ascii: " "))
-            } else if byte == UInt8(ascii: "%"), index + 2 < bytes.count,
-                let value = Hex.decode(String(decoding: bytes[index + 1...index + 2], as: UTF8.self))
-            {
-                output.append(value[0])
-                index += 2
-            } else {
-                output.append(byte)
-            }
-            index += 1
-        }
-        return String(decoding: output, as: UTF8.self)
+        String(decoding: PercentEncoding.decode(text.utf8, plusIsSpace: true), as: UTF8.self)
     }
 }
