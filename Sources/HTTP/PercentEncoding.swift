@@ -26,6 +26,7 @@ extension PercentEncoding {
     /// The bytes of `text` with every `%XX` decoded and, when `plusIsSpace` (forms and query strings), `+` as a
     /// space. A `%` that two hex digits do not follow stays as written, as browsers and most servers read query
     /// strings. The bytes are not checked to be UTF-8.
+    @inlinable  // specialised in the caller's module: a generic loop over bytes costs several times as much
     public static func decode(_ text: some Collection<UInt8>, plusIsSpace: Bool) -> [UInt8] {
         var output: [UInt8] = []
         _ = decode(text, plusIsSpace: plusIsSpace, keepingMalformedEscapes: true, into: &output)
@@ -33,13 +34,15 @@ extension PercentEncoding {
     }
 
     /// `decode(_:plusIsSpace:)`, but nil when a `%` is not followed by two hex digits.
+    @inlinable
     public static func decodeStrictly(_ text: some Collection<UInt8>, plusIsSpace: Bool) -> [UInt8]? {
         var output: [UInt8] = []
         return decode(text, plusIsSpace: plusIsSpace, keepingMalformedEscapes: false, into: &output) ? output : nil
     }
 
     /// Decodes `text` into `output`; a malformed escape is kept as written, or stops the decoding (false).
-    private static func decode(
+    @inlinable
+    static func decode(
         _ text: some Collection<UInt8>, plusIsSpace: Bool, keepingMalformedEscapes: Bool, into output: inout [UInt8]
     ) -> Bool {
         output.reserveCapacity(text.count)
