@@ -21,6 +21,13 @@ public final class Counter: MetricFamily {
         series.withLock { $0[labels, default: 0] += amount }
     }
 
+    /// Raises the series of `labels` to `total`, a count kept elsewhere that only grows (read at each scrape); a
+    /// lower total leaves it as it is.
+    public func advance(to total: Double, labels: [String] = []) {
+        checkLabels(labels, labelNames)
+        series.withLock { series in series[labels] = Swift.max(series[labels] ?? 0, total) }
+    }
+
     /// The current value of the series of `labels` (0 if never incremented).
     public func value(labels: [String] = []) -> Double {
         series.withLock { $0[labels] ?? 0 }

@@ -78,6 +78,9 @@ public protocol EventStore: Sendable {
     /// Pending, retrying and in-flight events: intake compares it with `queue.max_pending` (back-pressure), so it
     /// is cheap.
     func pendingCount() -> Int
+    /// Intake's commits since the store opened: how many append transactions committed, and how many events they
+    /// stored. Cheap (kept in memory).
+    var commitTotals: CommitTotals { get }
 
     /// Finishes waiting appends, stops the writer, and closes the store; later calls fail with `closed`.
     func close()

@@ -133,3 +133,17 @@ public struct FinishedStep: Sendable, Equatable {
         self.result = result
     }
 }
+
+/// Totals of intake's commits in this process: each commit is one transaction and one sync to disk, and concurrent
+/// appends share it, so `events / commits` is how many events a sync served (the group commit's batch size).
+public struct CommitTotals: Sendable, Equatable {
+    /// Transactions of appends (one that only repeated dedupe keys stores nothing, and still counts).
+    public var commits: Int
+    /// Events they stored (a repeat of a dedupe key is not stored again, and not counted).
+    public var events: Int
+
+    public init(commits: Int, events: Int) {
+        self.commits = commits
+        self.events = events
+    }
+}

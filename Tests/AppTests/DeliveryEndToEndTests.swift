@@ -124,6 +124,9 @@ struct DeliveryEndToEndTests {
             metrics.contains(
                 #"dealhook_teamopipe_call_duration_seconds_count{operation="deal.create",outcome="success",status="2xx"} 1"#))
         #expect(metrics.contains(#"dealhook_queue_events{status="done"} 2"#), "the repeated Stripe event is not stored again")
+        // One request after another, so one commit each; the repeated event's commit stores nothing.
+        #expect(metrics.contains("dealhook_queue_committed_events_total 2\n"))
+        #expect(metrics.contains("dealhook_queue_commits_total 3\n"))
     }
 
     @Test func badSignaturesBadFormsAndUnconfiguredRoutesAreRefusedAndNothingIsStored() throws {

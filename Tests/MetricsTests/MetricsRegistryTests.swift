@@ -19,6 +19,17 @@ import Testing
         #expect(counter.value(labels: ["/b", "200"]) == 2)
     }
 
+    /// A counter read from a total kept elsewhere only ever goes up, as Prometheus expects of a counter.
+    @Test func aCounterAdvancesToATotalButNeverBack() {
+        let registry = MetricsRegistry()
+        let counter = registry.counter(name: "commits_total", help: "Commits.")
+        counter.advance(to: 5)
+        counter.advance(to: 12)
+        counter.advance(to: 7)
+        #expect(counter.value() == 12)
+        #expect(registry.render().hasSuffix("commits_total 12\n"))
+    }
+
     @Test func unlabelledGaugeStartsAtZero() {
         let registry = MetricsRegistry()
         let gauge = registry.gauge(name: "open", help: "Open.")

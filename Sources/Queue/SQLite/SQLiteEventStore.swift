@@ -123,6 +123,10 @@ public final class SQLiteEventStore: EventStore {
 
     public func pendingCount() -> Int { undelivered.load(ordering: .relaxed) }
 
+    public var commitTotals: CommitTotals {
+        CommitTotals(commits: appendCommits.load(ordering: .relaxed), events: appendedEvents.load(ordering: .relaxed))
+    }
+
     /// Commits the appends still waiting, stops the writer thread and closes both connections. Call it before
     /// dropping the store: the writer thread keeps the store alive until then.
     public func close() {
