@@ -21,16 +21,18 @@ public struct JSONOutput: ~Copyable {
 
     /// The text written, as an array of exactly its bytes.
     public consuming func bytes() -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            buffer.baseAddress!.update(from: start, count: count)
+        guard count > 0 else { return [] }
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            buffer.baseAddress!.initialize(from: start, count: count)
             initialized = count
         }
     }
 
     /// The text written, as a string.
     public consuming func text() -> String {
-        String(unsafeUninitializedCapacity: count) { buffer in
-            buffer.baseAddress!.update(from: start, count: count)
+        guard count > 0 else { return "" }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            buffer.baseAddress!.initialize(from: start, count: count)
             return count
         }
     }
@@ -39,16 +41,16 @@ public struct JSONOutput: ~Copyable {
     @inlinable
     public mutating func append(_ byte: UInt8) {
         if count == capacity { grow(toHold: count + 1) }
-        start[count] = byte
+        (start + count).initialize(to: byte)
         count += 1
     }
 
     /// Appends `bytes` as they are.
     @inlinable
-    public mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
         if capacity - count < bytes.count { grow(toHold: count + bytes.count) }
-        (start + count).update(from: source, count: bytes.count)
+        (start + count).initialize(from: source, count: bytes.count)
         count += bytes.count
     }
 
@@ -64,7 +66,7 @@ public struct JSONOutput: ~Copyable {
     }
 
     /// Appends `value`'s compact JSON, object keys in sorted order.
-    public mutating func append(_ value: JSONValue) {
+    public mutating func append(json value: JSONValue) {
         JSONWriter.write(value, into: &self)
     }
 

@@ -1,14 +1,12 @@
 extension JSONValue {
     /// Compact JSON text with sorted object keys.
-    public var jsonText: String {
-        var output = JSONOutput(capacity: 1024)
-        JSONWriter.write(self, into: &output)
-        return output.text()
-    }
+    public var jsonText: String { written().text() }
 
     /// Compact JSON as UTF-8 bytes with sorted object keys.
-    public var jsonBytes: [UInt8] {
-        // Enough that a typical webhook body or plan is written without the output growing on the way.
+    public var jsonBytes: [UInt8] { written().bytes() }
+
+    /// The value's JSON, in an output with room for a typical webhook body or plan, so that it seldom grows.
+    private func written() -> JSONOutput {
         let capacity: Int
         switch self {
         case .array, .object: capacity = 1024
@@ -16,7 +14,7 @@ extension JSONValue {
         }
         var output = JSONOutput(capacity: capacity)
         JSONWriter.write(self, into: &output)
-        return output.bytes()
+        return output
     }
 }
 

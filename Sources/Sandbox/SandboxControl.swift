@@ -49,7 +49,9 @@ struct SandboxControl {
         case ("POST", "/_sandbox/keys/rotate"):
             return .data(["key": .string(core.rotateKeys(to: try requestedKey(request)))], status: .created)
         case ("DELETE", _) where path.hasPrefix("/_sandbox/keys/"):
-            let key = Query.decode(path.dropFirst("/_sandbox/keys/".count))
+            // A path segment: `+` is itself (keys are base64url-like, but a caller may send any).
+            let segment = path.dropFirst("/_sandbox/keys/".count).utf8
+            let key = String(decoding: PercentEncoding.decode(segment, plusIsSpace: false), as: UTF8.self)
             guard core.revokeKey(key) else { throw .notFound("no valid key '\(key)'") }
             return .data(["key": .string(key), "revoked": true])
         default:

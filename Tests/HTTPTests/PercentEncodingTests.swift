@@ -16,7 +16,7 @@ import Testing
         ("100%25", "100%"), ("%2B", "+"), ("end%", "end%"), ("x%4", "x%4"), ("%zz1", "%zz1"), ("%+1", "% 1"),
         ("%%41", "%A"),
     ])
-    func malformedEscapesStayAsWritten(text: String, expected: String) {
+    func escapesAreDecodedAndMalformedOnesKeptAsWritten(text: String, expected: String) {
         #expect(Self.decoded(text) == expected)
     }
 

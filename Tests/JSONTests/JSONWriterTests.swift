@@ -38,7 +38,7 @@ import Testing
         output.append(literal: #"{"name":"#)
         output.append(string: "Ada \"A\" L")
         output.append(literal: #","tags":"#)
-        output.append(JSONValue.array(["x", 1]))
+        output.append(json: ["x", 1])
         output.append(UInt8(ascii: "}"))
         #expect(output.byteCount == 37)
         #expect(output.text() == #"{"name":"Ada \"A\" L","tags":["x",1]}"#)

@@ -31,6 +31,16 @@ struct AuthTests {
         #expect(try harness.control("DELETE", "/keys/sandbox-key").status == 404)
     }
 
+    /// The key in `DELETE /_sandbox/keys/{key}` is a path segment: `+` is itself and `%XX` an escaped byte.
+    @Test func aKeyIsRevokedByItsPercentEncodedPathSegment() throws {
+        let harness = try SandboxHarness()
+        #expect(try harness.control("POST", "/keys", ["key": "plus+and/slash-key"]).status == 201)
+        let revoke = try harness.control("DELETE", "/keys/plus+and%2Fslash-key")
+        #expect(revoke.status == 200)
+        #expect(revoke.json["data"]?["key"] == "plus+and/slash-key")
+        #expect(try harness.api("GET", "/members", key: "plus+and/slash-key").status == 401)
+    }
+
     @Test func keysCanBeAddedAndRotated() throws {
         let harness = try SandboxHarness()
         let added = try harness.control("POST", "/keys", ["key": "second-key-123"])

@@ -23,49 +23,37 @@ final class ClientSocket: ClientTransport {
         case timedOut(address: String)
     }
 
-    /// Resolves `host` (IPv4 and IPv6, through `AddressResolver`) and connects to the addresses in the order the
+    /// Resolves `host` (IPv4 and IPv6, through `resolver`) and connects to the addresses in the order the
     /// resolver gives, until one accepts or the deadline passes.
     ///
     /// With `loopbackOnly`, addresses outside 127.0.0.0/8 and ::1 are skipped: a plain-HTTP request to
-    /// `localhost` never leaves the machine, whatever the resolver says. `lookup` is `AddressResolver.getAddresses`
-    /// but in tests.
+    /// `localhost` never leaves the machine, whatever the resolver says.
     static func connect(
         host: String, port: UInt16, isIPAddress: Bool, loopbackOnly: Bool, deadline: Deadline,
-        lookup: @escaping AddressResolver.Lookup
+        resolver: AddressResolver
     ) throws(ConnectError) -> ClientSocket {
-        let addresses: ResolvedAddresses
+        let addresses: [ResolvedAddress]
         do {
-            addresses = try AddressResolver.resolve(
-                host: host, port: port, isIPAddress: isIPAddress, deadline: deadline, lookup: lookup)
+            addresses = try resolver.resolve(host: host, port: port, isIPAddress: isIPAddress, deadline: deadline)
         } catch {
             switch error {
             case .failed(let message): throw .resolution(message)
             case .timedOut: throw .resolutionTimedOut
             }
         }
-
-        // The entries are read through pointers into the list, which lives as long as `addresses`.
-        defer { withExtendedLifetime(addresses) {} }
         var failures: [String] = []
-        var cursor: UnsafeMutablePointer<addrinfo>? = addresses.first
-        while let entry = cursor {
-            cursor = entry.pointee.ai_next
-            var storage = sockaddr_storage()
-            withUnsafeMutableBytes(of: &storage) { target in
-                target.copyMemory(
-                    from: UnsafeRawBufferPointer(start: entry.pointee.ai_addr, count: Int(entry.pointee.ai_addrlen)))
-            }
-            let address = describe(storage)
-            if loopbackOnly, !isLoopback(storage) {
+        for resolved in addresses {
+            let address = describe(resolved.storage)
+            if loopbackOnly, !isLoopback(resolved.storage) {
                 failures.append("\(address): not a loopback address")
                 continue
             }
-            let fd = dealhook_socket_nonblocking(entry.pointee.ai_family)
+            let fd = dealhook_socket_nonblocking(resolved.family)
             guard fd >= 0 else {
                 failures.append("\(address): socket: \(String(cString: strerror(errno)))")
                 continue
             }
-            if let failure = try connect(fd, to: entry, address: address, deadline: deadline) {
+            if let failure = try connect(fd, to: resolved, address: address, deadline: deadline) {
                 close(fd)
                 failures.append("\(address): \(failure)")
                 continue
@@ -79,9 +67,13 @@ final class ClientSocket: ClientTransport {
 
     /// Connects `fd`; nil on success, otherwise why this address failed.
     private static func connect(
-        _ fd: Int32, to entry: UnsafeMutablePointer<addrinfo>, address: String, deadline: Deadline
+        _ fd: Int32, to resolved: ResolvedAddress, address: String, deadline: Deadline
     ) throws(ConnectError) -> String? {
-        if Glibc.connect(fd, entry.pointee.ai_addr, entry.pointee.ai_addrlen) == 0 { return nil }
+        var storage = resolved.storage
+        let result = withUnsafePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, resolved.length) }
+        }
+        if result == 0 { return nil }
         guard errno == EINPROGRESS else { return String(cString: strerror(errno)) }
         do {
             try deadline.wait(for: fd, events: POLLOUT)

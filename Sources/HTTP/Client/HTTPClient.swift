@@ -23,8 +23,8 @@ public final class HTTPClient: Sendable {
     private let pool: ConnectionPool
     private let tls: TLSContext
     private let counters = Counters()
-    /// How host names are looked up: `getaddrinfo`, but in tests.
-    private let lookup: AddressResolver.Lookup
+    /// Looks host names up within the connect timeout.
+    private let resolver: AddressResolver
 
     private final class Counters: Sendable {
         let opened = Atomic<Int>(0)
@@ -34,13 +34,15 @@ public final class HTTPClient: Sendable {
     }
 
     /// Creates a client; throws `.tlsConfiguration` when `caFile` cannot be read or holds no valid certificate.
-    public convenience init(configuration: HTTPClientConfiguration = HTTPClientConfiguration()) throws(HTTPClientError) {
-        try self.init(configuration: configuration, lookup: AddressResolver.getAddresses)
+    public convenience init(
+        configuration: HTTPClientConfiguration = HTTPClientConfiguration()
+    ) throws(HTTPClientError) {
+        try self.init(configuration: configuration, resolver: AddressResolver())
     }
 
-    /// A client that looks host names up with `lookup`.
-    init(configuration: HTTPClientConfiguration, lookup: @escaping AddressResolver.Lookup) throws(HTTPClientError) {
-        self.lookup = lookup
+    /// A client that looks host names up through `resolver`.
+    init(configuration: HTTPClientConfiguration, resolver: AddressResolver) throws(HTTPClientError) {
+        self.resolver = resolver
         do {
             tls = try TLSContext(caFile: configuration.caFile)
         } catch {
@@ -222,7 +224,7 @@ public final class HTTPClient: Sendable {
             socket = try ClientSocket.connect(
                 host: url.host, port: url.port, isIPAddress: url.isIPAddress,
                 loopbackOnly: url.scheme == .http && !configuration.allowInsecureHTTP, deadline: connectDeadline,
-                lookup: lookup)
+                resolver: resolver)
         } catch {
             switch error {
             case .resolution(let message):

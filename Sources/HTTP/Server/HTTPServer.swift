@@ -52,7 +52,10 @@ public final class HTTPServer: Sendable {
         for (index, loop) in loops.enumerated() {
             loop.setPeers(loops)
             for listener in listeners { loop.addListener(listener) }
-            threads.append(LoopThread.spawn(named: "event-loop-\(index)") { loop.run() })
+            guard let thread = POSIXThread.start(named: "event-loop-\(index)", { loop.run() }) else {
+                preconditionFailure("cannot start the thread of event loop \(index)")
+            }
+            threads.append(thread)
         }
         state.withLock { $0 = State(loops: loops, threads: threads, listeners: listeners) }
         return listeners.map(\.address)
@@ -76,29 +79,5 @@ public final class HTTPServer: Sendable {
         for thread in current.threads { pthread_join(thread, nil) }
         for listener in current.listeners { close(listener.fileDescriptor) }
         return drained
-    }
-}
-
-/// Starts a joinable POSIX thread running a closure.
-enum LoopThread {
-    private final class Body {
-        let run: () -> Void
-        init(_ run: @escaping () -> Void) { self.run = run }
-    }
-
-    /// Starts `run` on a new thread named `name`, which `top -H` and `/proc/<pid>/task/*/comm` show. Linux takes
-    /// names of up to 15 bytes.
-    static func spawn(named name: String, _ run: @escaping @Sendable () -> Void) -> pthread_t {
-        var thread = pthread_t()
-        let body = Unmanaged.passRetained(Body(run)).toOpaque()
-        let result = pthread_create(&thread, nil, { argument in
-            let body = Unmanaged<Body>.fromOpaque(argument!).takeRetainedValue()
-            body.run()
-            return nil
-        }, body)
-        precondition(result == 0, "pthread_create failed: \(result)")
-        // Fails only for a name too long; the thread then keeps the process's name.
-        _ = dealhook_set_thread_name(thread, name)
-        return thread
     }
 }

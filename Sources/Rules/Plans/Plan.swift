@@ -29,8 +29,8 @@ public struct Plan: Sendable, Hashable, Codable {
     /// The bytes of `jsonValue.jsonBytes`, written straight from the plan: intake stores one per event, and
     /// building the `JSONValue` first costs more than the writing.
     public var jsonBytes: [UInt8] {
-        // Room for a typical plan (the bench's Stripe plan is ~880 bytes, a form's ~710) in one allocation that
-        // glibc's per-thread cache serves (up to 1,032 bytes).
+        // Room for a typical plan (the bench's Stripe plan is ~880 bytes, a form's ~710) in a buffer that glibc's
+        // per-thread cache serves (up to 1,032 bytes); `bytes()` then makes the array of exactly the plan's size.
         var output = JSONOutput(capacity: 1024)
         write(to: &output)
         return output.bytes()

@@ -90,7 +90,7 @@ public indirect enum PlanValue: Sendable, Hashable {
     func write(to output: inout JSONOutput) {
         switch self {
         case .json(let value):
-            output.append(value)
+            output.append(json: value)
         case .reference(let step, let path):
             // "$step" sorts before "path".
             output.append(literal: #"{"$step":"#)
