@@ -67,12 +67,14 @@ struct AddressResolverTests {
         let held = HeldLookup()
         let resolver = AddressResolver(lookup: held.lookup)
         let answers = Mutex(0)
+        let calling = Mutex(0)
         let group = DispatchGroup()
         // Threads of their own: Dispatch's pool would not run four blocked callers at once on two cores.
         for _ in 0..<4 {
             group.enter()
             #expect(
                 POSIXThread.startDetached(named: "test-caller") {
+                    calling.withLock { $0 += 1 }
                     let addresses = try? resolver.resolve(
                         host: "shared.example", port: 443, isIPAddress: false, deadline: Self.deadline(.seconds(5)))
                     if addresses?.isEmpty == false { answers.withLock { $0 += 1 } }
@@ -80,8 +82,8 @@ struct AddressResolverTests {
                 })
         }
         // All four wait on one lookup; once it answers, each gets the addresses.
-        while held.calls.withLock({ $0.count }) == 0 { usleep(1_000) }
-        usleep(200_000)
+        while calling.withLock({ $0 }) < 4 || held.calls.withLock({ $0.isEmpty }) { usleep(1_000) }
+        usleep(100_000)
         held.answer()
         #expect(group.wait(timeout: .now() + 5) == .success)
         #expect(answers.withLock { $0 } == 4)
