@@ -231,15 +231,23 @@ enum Resilience {
 
         /// `dealhook_queue_events{status=…}` from `/metrics`.
         func queueCount(_ status: String) throws -> Int {
-            let metrics = try get("/metrics").body
-            let prefix = #"dealhook_queue_events{status="\#(status)"} "#
-            guard let line = metrics.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) else { return -1 }
-            return Int(Double(line.dropFirst(prefix.count)) ?? -1)
+            try queueCounts([status])[0]
         }
 
-        /// Pending, retrying and in-flight events.
+        /// `dealhook_queue_events` of each of `statuses`, from one scrape of `/metrics`.
+        func queueCounts(_ statuses: [String]) throws -> [Int] {
+            let lines = try get("/metrics").body.split(separator: "\n")
+            return statuses.map { status in
+                let prefix = #"dealhook_queue_events{status="\#(status)"} "#
+                guard let line = lines.first(where: { $0.hasPrefix(prefix) }) else { return -1 }
+                return Int(Double(line.dropFirst(prefix.count)) ?? -1)
+            }
+        }
+
+        /// Pending, retrying and in-flight events, from one scrape: counted over three scrapes, an event moving
+        /// between retrying and in flight could be missed by all three.
         func undelivered() throws -> Int {
-            try queueCount("pending") + queueCount("retrying") + queueCount("in_flight")
+            try queueCounts(["pending", "retrying", "in_flight"]).reduce(0, +)
         }
     }
 
