@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "Teamopipe", dependencies: ["HTTP", "JSON", "Rules"], swiftSettings: strictSettings),
         .target(
             name: "Queue",
-            dependencies: ["CPosix", "CSQLite", "CSQLiteGather", "JSON", "Logging", "Metrics", "Rules", "Teamopipe"],
+            dependencies: ["CSQLite", "CSQLiteGather", "HTTP", "JSON", "Logging", "Metrics", "Rules", "Teamopipe"],
             swiftSettings: strictSettings),
         .target(name: "Intake", dependencies: ["HTTP", "JSON", "Logging", "Rules"], swiftSettings: strictSettings),
         .target(

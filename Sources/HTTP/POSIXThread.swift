@@ -1,8 +1,9 @@
 import CPosix
 import Glibc
 
-/// Starts POSIX threads running closures, named so that `top -H` and `/proc/<pid>/task/*/comm` show them.
-enum POSIXThread {
+/// Starts POSIX threads running closures, named so that `top -H` and `/proc/<pid>/task/*/comm` show them: the
+/// server's event loops, the client's host-name lookups, the queue's writer, checkpointer and delivery scheduler.
+public enum POSIXThread {
     private final class Body {
         let run: () -> Void
         init(_ run: @escaping () -> Void) { self.run = run }
@@ -10,7 +11,7 @@ enum POSIXThread {
 
     /// Starts `run` on a new joinable thread named `name` (Linux takes names of up to 15 bytes); nil when the
     /// system refuses a thread (`pthread_create` failed: too many threads, or no memory).
-    static func start(named name: String, _ run: @escaping @Sendable () -> Void) -> pthread_t? {
+    public static func start(named name: String, _ run: @escaping @Sendable () -> Void) -> pthread_t? {
         var thread = pthread_t()
         let body = Unmanaged.passRetained(Body(run))
         let result = pthread_create(&thread, nil, { argument in
@@ -29,7 +30,7 @@ enum POSIXThread {
 
     /// `start(named:_:)` for a thread nobody joins: its resources go when `run` returns. False when the system
     /// refuses a thread.
-    static func startDetached(named name: String, _ run: @escaping @Sendable () -> Void) -> Bool {
+    public static func startDetached(named name: String, _ run: @escaping @Sendable () -> Void) -> Bool {
         guard let thread = start(named: name, run) else { return false }
         pthread_detach(thread)
         return true

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import HTTP
 import Logging
 import Rules
 import Synchronization
@@ -99,7 +100,8 @@ public final class DeliveryLoop: Sendable {
             return true
         }
         guard started else { return }
-        startThread(named: "delivery") { [self] in schedule() }
+        let threadStarted = POSIXThread.startDetached(named: "delivery") { [self] in schedule() }
+        precondition(threadStarted, "no thread could be started for the delivery loop")
     }
 
     /// Stops claiming, waits up to `timeout` for the deliveries in flight, and returns whether they finished.

@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import Synchronization
 
 /// Copies the write-ahead log into the database file (checkpoints) on a thread of its own, so that the queue's
@@ -43,7 +44,8 @@ final class LogCheckpointer: Sendable {
         self.connection = GuardedConnection(connection)
         self.startPages = max(1, startPages)
         self.restartPages = max(self.startPages, restartPages)
-        startThread(named: "checkpointer") { [self] in run() }
+        let started = POSIXThread.startDetached(named: "checkpointer") { [self] in run() }
+        precondition(started, "no thread could be started for the queue's checkpointer")
     }
 
     /// Called by the writer after each commit with the log's size in pages, on `writer`, its connection.

@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import JSON
 import Logging
 import Synchronization
@@ -72,7 +73,8 @@ public final class SQLiteEventStore: EventStore {
         writer = GuardedConnection(writerConnection)
         reader = GuardedConnection(readerConnection)
         appends = Mutex(AppendQueue())
-        startThread(named: "queue-writer") { [self] in runWriter() }
+        let started = POSIXThread.startDetached(named: "queue-writer") { [self] in runWriter() }
+        precondition(started, "no thread could be started for the queue's writer")
     }
 
     private static func openWriter(path: String, configuration: Configuration, logger: Logger?) throws(StoreError)
